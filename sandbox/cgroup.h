@@ -1,0 +1,49 @@
+/*
+ * cgroup.h: the run's cgroup (v2 delegated subtree or v1 chowned
+ * per-controller dirs), limits, events and figures. cgroup.c detects and
+ * dispatches to cgroup_v1.c / cgroup_v2.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "plan.h"
+#include "result.h"
+
+struct sb_cgroup {
+	char version; /* '1', '2', or 0 when the run has no cgroup */
+	int clone_fd; /* v2: dir fd for CLONE_INTO_CGROUP, else -1 */
+	int event_fd; /* fd to poll for limit events (OOM, empty), or -1 */
+	void *impl; /* back end state */
+};
+
+/* Launcher, before clone: find a usable cgroup, create the run's child,
+ * write limits. Fails closed (-EPERM with a how-to message) when the plan
+ * needs a cgroup and none is usable, unless p->limits.best_effort. Fills
+ * res->enf with how each limit will be enforced. */
+int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res,
+		   struct sb_err *err);
+
+/* Launcher, after clone, before GO: move pid in when CLONE_INTO_CGROUP was
+ * not used (v1). */
+int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, struct sb_err *err);
+
+/* Init, after GO: unshare the cgroup namespace if clone could not (v1). */
+int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err);
+
+/* Launcher, when event_fd is readable: returns true when the run must end
+ * (a limit fired), recording why in res. */
+bool cgroup_event(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res);
+
+/* Launcher: CPU time used so far in microseconds (for the CPU limit), or -1. */
+long long cgroup_cpu_usage_us(struct sb_cgroup *cg);
+
+/* Launcher: kill every process of the run at once. */
+int cgroup_kill(struct sb_cgroup *cg);
+
+/* Launcher, after the run: CPU, memory peak, OOM kills into res. */
+void cgroup_collect(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res);
+
+/* Launcher: remove the run's cgroup (and stale ones of earlier runs). */
+void cgroup_release(struct sb_cgroup *cg);

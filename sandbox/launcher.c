@@ -1,0 +1,444 @@
+/*
+ * launcher.c: one run, top to bottom (STYLE.md section 2). Runs as the
+ * caller, in the caller's namespaces, single-threaded (a clone must not copy
+ * a held malloc lock, and unshare(CLONE_NEWUSER) refuses threads).
+ *
+ *   seccomp_prepare -> cgroup_prepare -> open stdio files -> socketpair
+ *   -> clone3(every namespace) -> userns_parent -> cgroup_parent -> GO
+ *   -> wait (pidfd, sync socket, signals, wall timer, cgroup events)
+ *   -> collect figures -> tear down
+ *
+ * Probes: clone3 (falls back to clone on ENOSYS), CLONE_INTO_CGROUP (v2).
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "init.h"
+#include "layers.h"
+#include "seccomp.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+struct run {
+	const struct sb_plan *p;
+	struct sb_result *res;
+	struct sb_seccomp sc;
+	struct sb_cgroup cg;
+	struct payload_io io;
+	int sync[2]; /* [0] launcher, [1] init and payload */
+	pid_t pid; /* init, as seen from here */
+	int pidfd;
+	int sigfd;
+	int wall_fd;
+	int tick_fd; /* periodic check of the CPU limit */
+	struct timespec t_exec, t_exit;
+	bool exec_seen, exit_seen, killed, setup_failed;
+	char *arg_area;
+	size_t arg_area_len;
+};
+
+static double ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* --stdin/--stdout/--stderr are opened here, with the caller's rights, so
+ * the payload needs no access to the files themselves. */
+static int io_open(const struct sb_plan *p, struct payload_io *io, struct sb_err *err)
+{
+	const int wflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY;
+
+	io->fd[0] = io->fd[1] = io->fd[2] = -1;
+	if (p->stdin_path && (io->fd[0] = open(p->stdin_path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return sb_fail(err, errno, "--stdin '%s'", p->stdin_path);
+	if (p->stdout_path && (io->fd[1] = open(p->stdout_path, wflags, 0644)) < 0)
+		return sb_fail(err, errno, "--stdout '%s'", p->stdout_path);
+	if (p->stderr_path && (io->fd[2] = open(p->stderr_path, wflags, 0644)) < 0)
+		return sb_fail(err, errno, "--stderr '%s'", p->stderr_path);
+	if (p->stderr_to_stdout && (io->fd[2] = fcntl(io->fd[1] >= 0 ? io->fd[1] : 1, F_DUPFD_CLOEXEC, 3)) < 0)
+		return sb_fail(err, errno, "--stderr-to-stdout");
+	return 0;
+}
+
+static void io_close(struct payload_io *io)
+{
+	for (int i = 0; i < 3; i++)
+		if (io->fd[i] >= 0)
+			close(io->fd[i]);
+}
+
+/* The launcher's argv strings are contiguous; /proc/self/cmdline's length
+ * tells where they end. init wipes them so the payload cannot read them. */
+static void find_arg_area(struct run *r)
+{
+	char buf[4096];
+	ssize_t n, total = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	close(fd);
+	r->arg_area = program_invocation_name;
+	r->arg_area_len = (size_t)total;
+}
+
+static uint64_t clone_flags(const struct sb_plan *p)
+{
+	uint64_t f = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+
+	if (p->net == SB_NET_NONE)
+		f |= CLONE_NEWNET;
+	return f;
+}
+
+static int spawn(struct run *r, struct sb_err *err)
+{
+	struct sb_clone_args args = { .exit_signal = SIGCHLD };
+	int pidfd = -1;
+	pid_t pid;
+
+	args.flags = clone_flags(r->p) | CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	/* The cgroup namespace must start at the run's cgroup: clone into it
+	 * (v2), or let init unshare it after the launcher moved it (v1). */
+	if (r->cg.clone_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP | CLONE_NEWCGROUP;
+		args.cgroup = (uint64_t)r->cg.clone_fd;
+	} else if (r->cg.version == 0) {
+		args.flags |= CLONE_NEWCGROUP;
+	}
+	pid = sys_clone3(&args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS) {
+		/* No clone3: the legacy clone has no CLONE_INTO_CGROUP, so a v2
+		 * cgroup is joined by cgroup_parent instead. */
+		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)(args.flags | SIGCHLD), NULL, &pidfd, NULL, NULL);
+	}
+	if (pid < 0) {
+		int e = errno;
+		int rr = sb_fail(err, e, "create the sandbox's namespaces (clone)");
+
+		if (e == EPERM || e == ENOSPC || e == EINVAL)
+			sb_hint(err, "unprivileged user namespaces are disabled or exhausted: check sysctl "
+				     "user.max_user_namespaces (must be > 0), kernel.unprivileged_userns_clone=1 "
+				     "(Debian), kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu)");
+		return rr;
+	}
+	if (pid == 0) {
+		struct init_ctx c = {
+			.p = r->p, .io = r->io, .sc = &r->sc, .cg = &r->cg, .sync_fd = r->sync[1],
+			.caller_env = environ, .arg_area = r->arg_area, .arg_area_len = r->arg_area_len,
+		};
+
+		close(r->sync[0]);
+		init_main(&c);
+	}
+	r->pid = pid;
+	r->pidfd = pidfd;
+	return 0;
+}
+
+static int block_launcher_signals(struct run *r, sigset_t *old, struct sb_err *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return sb_fail(err, errno, "block signals");
+	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (r->sigfd < 0)
+		return sb_fail(err, errno, "signalfd");
+	return 0;
+}
+
+static int arm_timer(int *fd, uint64_t us, bool periodic, struct sb_err *err)
+{
+	struct itimerspec its = { 0 };
+
+	*fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (*fd < 0)
+		return sb_fail(err, errno, "timerfd");
+	its.it_value.tv_sec = (time_t)(us / 1000000);
+	its.it_value.tv_nsec = (long)(us % 1000000) * 1000;
+	if (periodic)
+		its.it_interval = its.it_value;
+	if (timerfd_settime(*fd, 0, &its, NULL) < 0)
+		return sb_fail(err, errno, "arm timer");
+	return 0;
+}
+
+static void kill_run(struct run *r)
+{
+	if (r->killed)
+		return;
+	r->killed = true;
+	if (r->cg.version)
+		cgroup_kill(&r->cg);
+	/* SIGKILL to pid 1 tears the whole pid namespace down. */
+	if (sys_pidfd_send_signal(r->pidfd, SIGKILL) < 0)
+		kill(r->pid, SIGKILL);
+}
+
+static void on_sync(struct run *r)
+{
+	struct sync_msg m;
+
+	while (sync_recv(r->sync[0], &m) == 0) {
+		switch ((enum sync_type)m.type) {
+		case SYNC_EXEC:
+			r->exec_seen = true;
+			clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
+			if (r->p->limits.wall_time_us) {
+				struct sb_err e = SB_ERR_INIT;
+
+				arm_timer(&r->wall_fd, r->p->limits.wall_time_us, false, &e);
+			}
+			break;
+		case SYNC_ERROR:
+			r->setup_failed = true;
+			r->res->err.errnum = m.errnum;
+			r->res->err.kind = m.kind < SB_ERR_KIND_MAX ? (enum sb_err_kind)m.kind : SB_ERR_SETUP;
+			memcpy(r->res->err.msg, m.text, sizeof(r->res->err.msg));
+			break;
+		case SYNC_EXIT:
+			r->exit_seen = true;
+			clock_gettime(CLOCK_MONOTONIC, &r->t_exit);
+			r->res->have_status = true;
+			r->res->wait_status = m.errnum;
+			break;
+		case SYNC_GO:
+		case SYNC_TYPE_MAX:
+			break;
+		}
+	}
+}
+
+static void on_signal(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	/* init forwards these to the payload (its handlers are signalfd-blocked,
+	 * which lets signals from an ancestor namespace through). */
+	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		kill(r->pid, (int)si.ssi_signo);
+}
+
+static void on_cpu_tick(struct run *r)
+{
+	uint64_t ticks;
+	long long used;
+
+	if (read(r->tick_fd, &ticks, sizeof(ticks)) < 0)
+		return;
+	used = cgroup_cpu_usage_us(&r->cg);
+	if (used >= 0 && (uint64_t)used >= r->p->limits.cpu_time_us) {
+		r->res->timeout = SB_TO_CPU;
+		kill_run(r);
+	}
+}
+
+/* Wait for init to exit, reacting to messages, signals and limits. */
+static void wait_loop(struct run *r)
+{
+	for (;;) {
+		struct pollfd pfd[7] = {
+			{ .fd = r->pidfd, .events = POLLIN },
+			{ .fd = r->sync[0], .events = POLLIN },
+			{ .fd = r->sigfd, .events = POLLIN },
+			{ .fd = r->wall_fd, .events = POLLIN },
+			{ .fd = r->cg.event_fd, .events = POLLIN | POLLPRI },
+			{ .fd = r->tick_fd, .events = POLLIN },
+			{ .fd = seccomp_poll_fd(&r->sc), .events = POLLIN },
+		};
+
+		if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill_run(r);
+			return;
+		}
+		if (pfd[1].revents)
+			on_sync(r);
+		if (pfd[6].revents & POLLIN)
+			seccomp_handle(r->p, &r->sc, r->res);
+		if (pfd[0].revents)
+			return;
+		if (pfd[2].revents)
+			on_signal(r);
+		if (pfd[3].revents) {
+			r->res->timeout = SB_TO_WALL;
+			kill_run(r);
+		}
+		if (pfd[4].revents && cgroup_event(r->p, &r->cg, r->res))
+			kill_run(r);
+		if (pfd[5].revents)
+			on_cpu_tick(r);
+	}
+}
+
+static void collect(struct run *r)
+{
+	struct sb_result *res = r->res;
+	struct rusage ru;
+	int status;
+
+	while (wait4(r->pid, &status, __WALL, &ru) < 0 && errno == EINTR)
+		;
+	on_sync(r); /* SYNC_EXIT/ERROR queued before init exited */
+	if (!r->exit_seen)
+		clock_gettime(CLOCK_MONOTONIC, &r->t_exit);
+	res->started = r->exec_seen && !r->setup_failed;
+	if (r->exec_seen)
+		res->wall_time_s = ts_diff(&r->t_exec, &r->t_exit);
+	/* init reaps every process of the sandbox, so its children's rusage
+	 * covers the whole tree, including never-waited-for grandchildren. */
+	res->cpu_user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	res->cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	res->cpu_time_s = res->cpu_user_s + res->cpu_sys_s;
+	res->memory_peak_bytes = (uint64_t)ru.ru_maxrss * 1024;
+	res->csw_voluntary = (uint64_t)ru.ru_nvcsw;
+	res->csw_forced = (uint64_t)ru.ru_nivcsw;
+	if (r->cg.version)
+		cgroup_collect(r->p, &r->cg, res);
+	if (!res->have_status && !r->setup_failed && !r->killed) {
+		/* init died without a word: nothing the payload can do causes
+		 * that, so it is the sandbox's failure. */
+		res->err.errnum = EPIPE;
+		snprintf(res->err.msg, sizeof(res->err.msg), "the sandbox's init exited unexpectedly (status 0x%x)", status);
+		r->setup_failed = true;
+	}
+	if (!res->have_status && r->killed) {
+		/* A limit fired: the payload died of our SIGKILL. */
+		res->have_status = true;
+		res->wait_status = SIGKILL;
+	}
+}
+
+static void release(struct run *r)
+{
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
+	if (r->wall_fd >= 0)
+		close(r->wall_fd);
+	if (r->tick_fd >= 0)
+		close(r->tick_fd);
+	if (r->sync[0] >= 0)
+		close(r->sync[0]);
+	if (r->sync[1] >= 0)
+		close(r->sync[1]);
+	io_close(&r->io);
+	cgroup_release(&r->cg);
+	seccomp_release(&r->sc);
+}
+
+static int prepare(struct run *r, struct sb_err *err)
+{
+	int rc;
+
+	rc = seccomp_prepare(r->p, &r->sc, err);
+	if (rc < 0)
+		return sb_wrap(err, "syscall filter");
+	rc = cgroup_prepare(r->p, &r->cg, r->res, err);
+	if (rc < 0)
+		return rc;
+	rc = io_open(r->p, &r->io, err);
+	if (rc < 0)
+		return rc;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
+		return sb_fail(err, errno, "socketpair");
+	find_arg_area(r);
+	return 0;
+}
+
+static int start(struct run *r, struct sb_err *err)
+{
+	int rc;
+
+	rc = spawn(r, err);
+	if (rc < 0)
+		return rc;
+	close(r->sync[1]);
+	r->sync[1] = -1;
+	rc = userns_parent(r->p, r->pid, err);
+	if (rc < 0)
+		return rc;
+	rc = cgroup_parent(r->p, &r->cg, r->pid, err);
+	if (rc < 0)
+		return rc;
+	rc = seccomp_parent(r->p, &r->sc, err);
+	if (rc < 0)
+		return rc;
+	rc = sync_send(r->sync[0], SYNC_GO, 0, NULL);
+	if (rc < 0)
+		return sb_fail(err, -rc, "start the sandbox's init");
+	if (r->p->limits.cpu_time_us && r->cg.version)
+		return arm_timer(&r->tick_fd, 5000, true, err);
+	return 0;
+}
+
+int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *err)
+{
+	struct run r = {
+		.p = p, .res = res, .sync = { -1, -1 }, .pid = -1, .pidfd = -1,
+		.sigfd = -1, .wall_fd = -1, .tick_fd = -1,
+		.sc = { .notify_fd = -1, .sock_fd = { -1, -1 } },
+		.cg = { .clone_fd = -1, .event_fd = -1 },
+		.io = { .fd = { -1, -1, -1 } },
+	};
+	sigset_t old;
+	int rc;
+
+	rc = block_launcher_signals(&r, &old, err);
+	if (rc == 0)
+		rc = prepare(&r, err);
+	if (rc == 0)
+		rc = start(&r, err);
+	if (rc < 0) {
+		if (r.pid > 0) {
+			kill_run(&r);
+			waitpid(r.pid, NULL, __WALL);
+		}
+		release(&r);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		res->status = SB_ST_XX;
+		res->err = *err;
+		return rc;
+	}
+	wait_loop(&r);
+	collect(&r);
+	release(&r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r.setup_failed) {
+		*err = res->err;
+		res->status = SB_ST_XX;
+		return -(err->errnum ? err->errnum : EINVAL);
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * layers.h: the verbs each layer exposes to launcher.c (STYLE.md section 1).
+ * X_prepare runs in the launcher before clone, X_parent in the launcher
+ * after clone, X_child in init (pid 1) or the payload as noted.
+ */
+#pragma once
+
+#include <sys/types.h>
+
+#include "plan.h"
+
+/* userns.c (launcher): write setgroups/uid_map/gid_map for child pid. */
+int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
+/* userns.c (init): become the inside uid/gid, drop supplementary groups. */
+int userns_child(const struct sb_plan *p, struct sb_err *err);
+/* The outside uid/gid the sandbox's ids map to (the caller's, or map-to). */
+uid_t userns_outside_uid(const struct sb_plan *p);
+gid_t userns_outside_gid(const struct sb_plan *p);
+
+/* mounts.c (init): build the new root and pivot into it. */
+int mounts_child(const struct sb_plan *p, struct sb_err *err);
+
+/* net.c (init): bring loopback up in a new network namespace. */
+int net_child(const struct sb_plan *p, struct sb_err *err);
+
+/* caps.c (payload): drop every capability in every set. */
+int caps_child(const struct sb_plan *p, struct sb_err *err);
+
+/* limits.c (payload): rlimits and no_new_privs. */
+int limits_child(const struct sb_plan *p, struct sb_err *err);
+int limits_no_new_privs(struct sb_err *err);

@@ -1,0 +1,86 @@
+/*
+ * main.c: argv -> plan -> launcher -> exit status. The only caller of exit().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "launcher.h"
+#include "report.h"
+
+#ifndef SB_VERSION
+#define SB_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fputs("usage:\n"
+	      "  sandbox run [OPTIONS] -- COMMAND [ARG...]   run one command in a sandbox\n"
+	      "  sandbox check POLICY...                     validate policies, print the merged result\n"
+	      "  sandbox explain [OPTIONS]                   print the plan without running anything\n"
+	      "  sandbox policies                            list the policies found and where\n"
+	      "  sandbox --version | --help | run --help\n",
+	      f);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct sb_plan p;
+	struct sb_result res = { 0 };
+	struct sb_err err = SB_ERR_INIT;
+	int r, code;
+
+	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (argc >= 1 && strcmp(argv[0], "--list-policies") == 0)
+		return cmd_policies(0, NULL);
+	plan_init(&p);
+	r = cli_parse(argc, argv, &p, false, &err);
+	if (r == 0)
+		r = plan_validate(&p, &err);
+	if (r < 0) {
+		report_error(&err);
+		plan_free(&p);
+		return 125;
+	}
+	r = launcher_run(&p, &res, &err);
+	if (r < 0)
+		report_error(&err);
+	report_verdict(&p, &res);
+	report_write(&p, &res);
+	code = report_exit_code(&res);
+	result_free(&res);
+	plan_free(&p);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 125;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("sandbox %s\n", SB_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(argv[1], "explain") == 0)
+		return cmd_explain(argc - 2, argv + 2);
+	if (strcmp(argv[1], "policies") == 0)
+		return cmd_policies(argc - 2, argv + 2);
+	fprintf(stderr, "sandbox: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 125;
+}

@@ -1,0 +1,376 @@
+/*
+ * mounts.c: the mount layer, run by init (pid 1) holding CAP_SYS_ADMIN over
+ * its new mount namespace, owned by the sandbox's user namespace.
+ *
+ * Order (bubblewrap's): make every mount private, mount a tmpfs "base" and
+ * pivot into it with the old root at /oldroot, so bind sources stay
+ * reachable as /oldroot/SRC while the new root is assembled at /newroot;
+ * then detach /oldroot and pivot into /newroot with pivot_root(".", ".").
+ * Read-only binds use mount_setattr(AT_RECURSIVE) (Linux 5.12) so every
+ * submount is read-only too, with a per-mount remount walk as fallback.
+ * Every mount is nosuid; every mount but the device binds is nodev.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "layers.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define BASE "/tmp"
+#define NEWROOT "/newroot"
+#define OLDROOT "/oldroot"
+
+/* mkdir -p of an absolute path; existing components are fine. */
+static int mkdir_p(const char *path, mode_t mode, struct sb_err *err)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return sb_failx(err, ENAMETOOLONG, "path too long: %s", path);
+	memcpy(buf, path, n + 1);
+	for (char *c = buf + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return sb_fail(err, errno, "create directory %s", buf + strlen(NEWROOT));
+		*c = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return sb_fail(err, errno, "create directory %s", buf + strlen(NEWROOT));
+	return 0;
+}
+
+/* Create the mount point for a file or directory source. */
+static int make_target(const char *dst, bool dir, struct sb_err *err)
+{
+	_cleanup_free_ char *parent = strdup(dst);
+	char *slash;
+	int fd;
+
+	if (!parent)
+		return sb_fail(err, ENOMEM, "mount point");
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir_p(parent, 0755, err) < 0)
+			return -err->errnum;
+	}
+	if (dir)
+		return mkdir_p(dst, 0755, err);
+	fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno != EEXIST && errno != EISDIR)
+		return sb_fail(err, errno, "create mount point %s", dst + strlen(NEWROOT));
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* Set (and clear) attributes on a mount and everything below it. */
+static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err)
+{
+	struct sb_mount_attr attr = { .attr_set = set };
+
+	if (sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return sb_fail(err, errno, "make %s%s", path + strlen(NEWROOT),
+			       set & MOUNT_ATTR_RDONLY ? " read-only" : " nosuid");
+	/* Pre-5.12 kernels: remount the top mount; submounts keep their flags. */
+	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID |
+			   (set & MOUNT_ATTR_NODEV ? MS_NODEV : 0) |
+			   (set & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0);
+	if (mount(NULL, path, NULL, fl, NULL) < 0)
+		return sb_fail(err, errno, "remount %s", path + strlen(NEWROOT));
+	return 0;
+}
+
+static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err)
+{
+	char src[4096];
+	struct stat st;
+	int r;
+
+	snprintf(src, sizeof(src), OLDROOT "%s", m->src);
+	if (stat(src, &st) < 0) {
+		if (m->optional && (errno == ENOENT || errno == ENOTDIR))
+			return 0;
+		r = sb_fail(err, errno, "bind source '%s'", m->src);
+		if (errno == ENOENT)
+			sb_hint(err, "create it, fix the path, or use %s-try to skip a missing source",
+				m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
+		return r;
+	}
+	r = make_target(dst, S_ISDIR(st.st_mode), err);
+	if (r < 0)
+		return r;
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return sb_fail(err, errno, "bind '%s' at '%s'", m->src, m->dst);
+	return set_attr_recursive(dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					       (m->kind == SB_MOUNT_RO_BIND ? MOUNT_ATTR_RDONLY : 0),
+				  err);
+}
+
+static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *err)
+{
+	char opts[128];
+	unsigned mode = m->mode ? m->mode : (strcmp(m->dst, "/tmp") == 0 ? 01777 : 0755);
+	int r;
+
+	r = make_target(dst, true, err);
+	if (r < 0)
+		return r;
+	if (m->size)
+		snprintf(opts, sizeof(opts), "mode=%o,size=%llu", mode, (unsigned long long)m->size);
+	else
+		snprintf(opts, sizeof(opts), "mode=%o", mode);
+	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return sb_fail(err, errno, "mount tmpfs at '%s'", m->dst);
+	return 0;
+}
+
+static int do_symlink(const struct sb_mount *m, const char *dst, struct sb_err *err)
+{
+	_cleanup_free_ char *parent = strdup(dst);
+	char *slash = parent ? strrchr(parent, '/') : NULL;
+	char old[4096];
+	ssize_t n;
+
+	if (!parent)
+		return sb_fail(err, ENOMEM, "symlink");
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir_p(parent, 0755, err) < 0)
+			return -err->errnum;
+	}
+	if (symlink(m->src, dst) == 0)
+		return 0;
+	/* Re-creating the same link (two policies agree) is fine. */
+	n = readlink(dst, old, sizeof(old) - 1);
+	if (errno == EEXIST && n >= 0) {
+		old[n] = '\0';
+		if (strcmp(old, m->src) == 0)
+			return 0;
+	}
+	return sb_fail(err, EEXIST, "symlink '%s' -> '%s'", m->dst, m->src);
+}
+
+/* Parts of /proc that would let a process reconfigure the kernel or the
+ * machine if anything in the namespace ever held the right privilege:
+ * read-only, as bubblewrap does. */
+static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
+
+static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err)
+{
+	char sub[4096];
+	int r;
+
+	r = make_target(dst, true, err);
+	if (r < 0)
+		return r;
+	if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		r = sb_fail(err, errno, "mount proc at '%s'", m->dst);
+		sb_hint(err, "procfs cannot be mounted when the host's /proc has parts hidden by "
+			     "overmounts (a container?); drop --proc or bind /proc read-only");
+		return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(proc_ro); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dst, proc_ro[i]);
+		if (access(sub, F_OK) < 0)
+			continue;
+		if (mount(sub, sub, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return sb_fail(err, errno, "bind %s/%s", m->dst, proc_ro[i]);
+		r = set_attr_recursive(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const dev_links[][2] = {
+	{ "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+	{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
+};
+
+static int do_dev(const struct sb_mount *m, const char *dst, struct sb_err *err)
+{
+	char path[4096], src[64];
+	int r;
+
+	r = make_target(dst, true, err);
+	if (r < 0)
+		return r;
+	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return sb_fail(err, errno, "mount tmpfs at '%s'", m->dst);
+	/* Device nodes cannot be created in a user namespace; bind the host's.
+	 * These binds keep dev semantics, so they are the only mounts without
+	 * nodev; they are nosuid and noexec. */
+	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+		snprintf(src, sizeof(src), OLDROOT "/dev/%s", dev_nodes[i]);
+		snprintf(path, sizeof(path), "%s/%s", dst, dev_nodes[i]);
+		if (access(src, F_OK) < 0)
+			continue;
+		r = make_target(path, false, err);
+		if (r < 0)
+			return r;
+		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+			return sb_fail(err, errno, "bind /dev/%s", dev_nodes[i]);
+		if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, NULL) < 0)
+			return sb_fail(err, errno, "remount /dev/%s nosuid", dev_nodes[i]);
+	}
+	snprintf(path, sizeof(path), "%s/pts", dst);
+	if (mkdir(path, 0755) < 0)
+		return sb_fail(err, errno, "create %s/pts", m->dst);
+	if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") < 0)
+		return sb_fail(err, errno, "mount a fresh devpts at %s/pts", m->dst);
+	snprintf(path, sizeof(path), "%s/shm", dst);
+	if (mkdir(path, 0755) < 0)
+		return sb_fail(err, errno, "create %s/shm", m->dst);
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return sb_fail(err, errno, "mount tmpfs at %s/shm", m->dst);
+	for (size_t i = 0; i < ELEMENTSOF(dev_links); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dst, dev_links[i][1]);
+		if (symlink(dev_links[i][0], path) < 0)
+			return sb_fail(err, errno, "symlink %s/%s", m->dst, dev_links[i][1]);
+	}
+	return 0;
+}
+
+/* Overlay: SRC as the lower layer, a fresh dir on the base tmpfs as the
+ * upper one. The base is detached after the pivot, which leaves the upper
+ * dir alive for as long as the overlay is mounted and unreachable by path. */
+static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, struct sb_err *err)
+{
+	char upper[64], work[64], opts[8192];
+	int r;
+
+	if (strpbrk(m->src, ",:\\"))
+		return sb_failx(err, EINVAL, "overlay source '%s' may not contain ',', ':' or '\\'", m->src);
+	snprintf(upper, sizeof(upper), "/overlay%zu/upper", idx);
+	snprintf(work, sizeof(work), "/overlay%zu/work", idx);
+	if (mkdir_p(upper, 0755, err) < 0 || mkdir_p(work, 0755, err) < 0)
+		return -err->errnum;
+	r = make_target(dst, true, err);
+	if (r < 0)
+		return r;
+	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", m->src, upper, work);
+	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) < 0) {
+		r = sb_fail(err, errno, "overlay '%s' at '%s'", m->src, m->dst);
+		sb_hint(err, "overlayfs in a user namespace needs Linux 5.11; bind a copy instead");
+		return r;
+	}
+	return 0;
+}
+
+static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
+{
+	char dst[4096];
+
+	snprintf(dst, sizeof(dst), NEWROOT "%s", strcmp(m->dst, "/") == 0 ? "" : m->dst);
+	switch (m->kind) {
+	case SB_MOUNT_BIND:
+	case SB_MOUNT_RO_BIND:
+		return do_bind(m, dst, err);
+	case SB_MOUNT_TMPFS:
+		return do_tmpfs(m, dst, err);
+	case SB_MOUNT_DIR:
+		return mkdir_p(dst, m->mode ? m->mode : 0755, err);
+	case SB_MOUNT_SYMLINK:
+		return do_symlink(m, dst, err);
+	case SB_MOUNT_PROC:
+		return do_proc(m, dst, err);
+	case SB_MOUNT_DEV:
+		return do_dev(m, dst, err);
+	case SB_MOUNT_OVERLAY:
+		return do_overlay(m, dst, idx, err);
+	case SB_MOUNT_KIND_MAX:
+		break;
+	}
+	return sb_failx(err, EINVAL, "unknown mount kind %d", (int)m->kind);
+}
+
+/* Steps up to "sources at /oldroot, empty new root at /newroot". */
+static int enter_base(const struct sb_plan *p, struct sb_err *err)
+{
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return sb_fail(err, errno, "make mounts private");
+	if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return sb_fail(err, errno, "mount base tmpfs on " BASE);
+	if (mkdir(BASE NEWROOT, 0755) < 0 || mkdir(BASE OLDROOT, 0755) < 0)
+		return sb_fail(err, errno, "create base dirs");
+	if (p->rootfs) {
+		char src[4096];
+
+		snprintf(src, sizeof(src), "%s", p->rootfs);
+		if (mount(src, BASE NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
+	} else if (mount("tmpfs", BASE NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+		return sb_fail(err, errno, "mount tmpfs for the new root");
+	}
+	if (chdir(BASE) < 0)
+		return sb_fail(err, errno, "chdir " BASE);
+	if (sys_pivot_root(BASE, BASE OLDROOT) < 0)
+		return sb_fail(err, errno, "pivot_root into the base tmpfs");
+	if (chdir("/") < 0)
+		return sb_fail(err, errno, "chdir /");
+	return 0;
+}
+
+/* Detach the host and make the new root the root. */
+static int enter_newroot(const struct sb_plan *p, struct sb_err *err)
+{
+	int r;
+
+	/* The root itself: read-only, so the payload writes only where a
+	 * policy gave it a writable mount. A --rootfs is read-only all down. */
+	r = p->rootfs ? set_attr_recursive(NEWROOT, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err) : 0;
+	if (r < 0)
+		return r;
+	if (!p->rootfs && mount(NULL, NEWROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		return sb_fail(err, errno, "make the new root read-only");
+	if (umount2(OLDROOT, MNT_DETACH) < 0)
+		return sb_fail(err, errno, "detach the old root");
+	if (chdir(NEWROOT) < 0)
+		return sb_fail(err, errno, "chdir into the new root");
+	/* pivot_root(".", "."): the old root ends stacked under the new one and
+	 * is detached by the umount below (pivot_root(2), NOTES). */
+	if (sys_pivot_root(".", ".") < 0)
+		return sb_fail(err, errno, "pivot_root into the new root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return sb_fail(err, errno, "detach the base");
+	if (chdir("/") < 0)
+		return sb_fail(err, errno, "chdir /");
+	return 0;
+}
+
+int mounts_child(const struct sb_plan *p, struct sb_err *err)
+{
+	int r;
+
+	r = enter_base(p, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		/* With --rootfs, the bound root must be written to through the
+		 * entries below, so rootfs roots stay writable until the end. */
+		r = apply_mount(&p->mounts[i], i, err);
+		if (r < 0) {
+			char loc[512];
+
+			if (p->mounts[i].loc.file)
+				return sb_wrap(err, "%s", plan_loc_str(&p->mounts[i].loc, loc, sizeof(loc)));
+			return r;
+		}
+	}
+	return enter_newroot(p, err);
+}

@@ -1,0 +1,540 @@
+/*
+ * options.c: the option/directive table and its small handlers. Pure code:
+ * handlers parse one argument into struct sb_plan and never touch the
+ * system (the "policy" handler hands over to policy.c, which reads files).
+ * Later values of a scalar replace earlier ones; lists accumulate in order.
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "sysrules.h"
+#include "util.h"
+
+#define H(name) \
+	static int name(struct sb_plan *p, const char *arg, const struct sb_loc *loc __attribute__((unused)), \
+			struct sb_err *err)
+
+static int set_str(char **field, const char *arg, struct sb_err *err)
+{
+	char *d = strdup(arg);
+
+	if (!d)
+		return sb_fail(err, ENOMEM, "copy argument");
+	free(*field);
+	*field = d;
+	return 0;
+}
+
+static int set_path(char **field, const char *arg, struct sb_err *err)
+{
+	char *d;
+	int r;
+
+	r = path_normalize(arg, &d, err);
+	if (r < 0)
+		return r;
+	free(*field);
+	*field = d;
+	return 0;
+}
+
+/* ---- policy ---- */
+
+H(opt_policy)
+{
+	return policy_load(p, arg, loc, err);
+}
+
+/* ---- filesystem ---- */
+
+static int add_mount(struct sb_plan *p, enum sb_mount_kind kind, char *src, const char *dst,
+		     bool optional, const struct sb_loc *loc, struct sb_err *err)
+{
+	struct sb_mount m = { .kind = kind, .optional = optional, .loc = *loc };
+	int r;
+
+	r = path_normalize(dst, &m.dst, err);
+	if (r < 0) {
+		free(src);
+		return r;
+	}
+	m.src = src;
+	if (plan_add_mount(p, &m) < 0) {
+		free(m.src);
+		free(m.dst);
+		return sb_fail(err, ENOMEM, "add mount");
+	}
+	return 0;
+}
+
+/* SRC[:DST] for binds and overlays; DST defaults to SRC. */
+static int add_bind(struct sb_plan *p, enum sb_mount_kind kind, const char *arg, bool optional,
+		    const struct sb_loc *loc, struct sb_err *err)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *src, *dst;
+	int r;
+
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	dst = split_colon(copy);
+	if (dst && !*dst) {
+		err->col = (int)strlen(copy) + 1;
+		return sb_failx(err, EINVAL, "empty destination after ':' (expected SRC[:DST])");
+	}
+	r = path_normalize(copy, &src, err);
+	if (r < 0)
+		return r;
+	return add_mount(p, kind, src, dst ? dst : copy, optional, loc, err);
+}
+
+H(opt_ro_bind)
+{
+	return add_bind(p, SB_MOUNT_RO_BIND, arg, false, loc, err);
+}
+H(opt_ro_bind_try)
+{
+	return add_bind(p, SB_MOUNT_RO_BIND, arg, true, loc, err);
+}
+H(opt_bind)
+{
+	return add_bind(p, SB_MOUNT_BIND, arg, false, loc, err);
+}
+H(opt_bind_try)
+{
+	return add_bind(p, SB_MOUNT_BIND, arg, true, loc, err);
+}
+H(opt_overlay)
+{
+	return add_bind(p, SB_MOUNT_OVERLAY, arg, false, loc, err);
+}
+
+/* DST[:size=N,mode=OCTAL] */
+H(opt_tmpfs)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *opts, *tok, *save = NULL;
+	uint64_t size = 0, mode = 0;
+	int r;
+
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	opts = split_colon(copy);
+	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strncmp(tok, "size=", 5) == 0) {
+			r = parse_size(tok + 5, &size, err);
+		} else if (strncmp(tok, "mode=", 5) == 0) {
+			char *end;
+
+			mode = strtoul(tok + 5, &end, 8);
+			r = (*end || end == tok + 5 || mode > 07777)
+				    ? sb_failx(err, EINVAL, "tmpfs mode '%s' is not an octal mode such as 1777", tok + 5)
+				    : 0;
+		} else {
+			r = sb_failx(err, EINVAL, "unknown tmpfs option '%s' (expected size=N or mode=OCTAL)", tok);
+		}
+		if (r < 0) {
+			err->col = (int)(tok - copy);
+			return r;
+		}
+	}
+	r = add_mount(p, SB_MOUNT_TMPFS, NULL, copy, false, loc, err);
+	if (r < 0)
+		return r;
+	p->mounts[p->n_mounts - 1].size = size;
+	p->mounts[p->n_mounts - 1].mode = (unsigned)mode;
+	return 0;
+}
+
+H(opt_dir)
+{
+	return add_mount(p, SB_MOUNT_DIR, NULL, arg, false, loc, err);
+}
+
+/* TARGET:LINK; TARGET is kept verbatim (it may be relative). */
+H(opt_symlink)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *link, *target;
+
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	link = split_colon(copy);
+	if (!link || !*link || !*copy)
+		return sb_failx(err, EINVAL, "expected TARGET:LINK, e.g. usr/lib:/lib");
+	target = strdup(copy);
+	if (!target)
+		return sb_fail(err, ENOMEM, "copy argument");
+	return add_mount(p, SB_MOUNT_SYMLINK, target, link, false, loc, err);
+}
+
+H(opt_proc)
+{
+	return add_mount(p, SB_MOUNT_PROC, NULL, arg && *arg ? arg : "/proc", false, loc, err);
+}
+
+H(opt_dev)
+{
+	return add_mount(p, SB_MOUNT_DEV, NULL, arg && *arg ? arg : "/dev", false, loc, err);
+}
+
+H(opt_rootfs)
+{
+	p->loc_rootfs = *loc;
+	return set_path(&p->rootfs, arg, err);
+}
+
+H(opt_chdir)
+{
+	return set_path(&p->chdir, arg, err);
+}
+
+H(opt_hostname)
+{
+	size_t n = strlen(arg);
+
+	(void)loc;
+	if (n == 0 || n > 64)
+		return sb_failx(err, EINVAL, "hostname must be 1 to 64 characters");
+	for (size_t i = 0; i < n; i++)
+		if (!(arg[i] == '-' || arg[i] == '.' || (arg[i] >= '0' && arg[i] <= '9') ||
+		      (arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= 'A' && arg[i] <= 'Z'))) {
+			err->col = (int)i;
+			return sb_failx(err, EINVAL, "hostname '%s' may hold only letters, digits, '-' and '.'", arg);
+		}
+	return set_str(&p->hostname, arg, err);
+}
+
+/* ---- identity ---- */
+
+static int parse_id(const char *arg, uint32_t *ret, struct sb_err *err)
+{
+	uint64_t v;
+	int r = parse_u64(arg, &v, err);
+
+	if (r < 0)
+		return r;
+	if (v >= 0xffffffffULL)
+		return sb_failx(err, ERANGE, "id %s is out of range", arg);
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+H(opt_uid)
+{
+	(void)loc;
+	return parse_id(arg, &p->uid, err);
+}
+H(opt_gid)
+{
+	(void)loc;
+	return parse_id(arg, &p->gid, err);
+}
+H(opt_map_to)
+{
+	int r;
+
+	(void)loc;
+	r = parse_id(arg, &p->map_to, err);
+	if (r == 0 && p->map_to == 0)
+		return sb_failx(err, EINVAL, "map-to 0 would map the sandbox's root to the real root; choose an unprivileged uid");
+	if (r == 0)
+		p->map_to_set = true;
+	return r;
+}
+
+/* ---- network ---- */
+
+H(opt_net)
+{
+	(void)loc;
+	if (strcmp(arg, "none") == 0)
+		p->net = SB_NET_NONE;
+	else if (strcmp(arg, "host") == 0)
+		p->net = SB_NET_HOST;
+	else
+		return sb_failx(err, EINVAL, "unknown network mode '%s' (expected none or host)", arg);
+	return 0;
+}
+
+/* ---- process ---- */
+
+H(opt_interactive)
+{
+	(void)arg, (void)loc, (void)err;
+	p->interactive = true;
+	return 0;
+}
+
+H(opt_keep_fd)
+{
+	uint64_t v;
+	int *n, r;
+
+	(void)loc;
+	r = parse_u64(arg, &v, err);
+	if (r < 0)
+		return r;
+	if (v < 3 || v > 65535)
+		return sb_failx(err, EINVAL, "keep-fd %s: expected a descriptor number from 3 to 65535 (0-2 are always passed)", arg);
+	n = realloc(p->keep_fds, (p->n_keep_fds + 1) * sizeof(int));
+	if (!n)
+		return sb_fail(err, ENOMEM, "keep-fd");
+	p->keep_fds = n;
+	p->keep_fds[p->n_keep_fds++] = (int)v;
+	return 0;
+}
+
+H(opt_env)
+{
+	const char *eq = strchr(arg, '=');
+
+	(void)loc;
+	if (!eq || eq == arg)
+		return sb_failx(err, EINVAL, "expected NAME=VALUE, got '%s'", arg);
+	if (plan_strv_add(&p->env, &p->n_env, arg) < 0)
+		return sb_fail(err, ENOMEM, "env");
+	return 0;
+}
+
+H(opt_keep_env)
+{
+	(void)loc;
+	if (!*arg || strchr(arg, '='))
+		return sb_failx(err, EINVAL, "expected a variable NAME (without '='), got '%s'", arg);
+	if (plan_strv_add(&p->keep_env, &p->n_keep_env, arg) < 0)
+		return sb_fail(err, ENOMEM, "keep-env");
+	return 0;
+}
+
+/* ---- limits ---- */
+
+H(opt_memory)
+{
+	(void)loc;
+	return parse_size(arg, &p->limits.memory, err);
+}
+H(opt_pids)
+{
+	(void)loc;
+	return parse_u64(arg, &p->limits.pids, err);
+}
+H(opt_cpu_time)
+{
+	(void)loc;
+	return parse_time_us(arg, &p->limits.cpu_time_us, err);
+}
+H(opt_wall_time)
+{
+	(void)loc;
+	return parse_time_us(arg, &p->limits.wall_time_us, err);
+}
+H(opt_cpus)
+{
+	(void)loc;
+	return parse_milli(arg, &p->limits.cpus_milli, err);
+}
+H(opt_cpuset)
+{
+	(void)loc;
+	for (const char *c = arg; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == ',' || *c == '-')) {
+			err->col = (int)(c - arg);
+			return sb_failx(err, EINVAL, "cpuset '%s' is not a CPU list such as 0-1,3", arg);
+		}
+	if (!*arg)
+		return sb_failx(err, EINVAL, "expected a CPU list such as 0-1,3");
+	return set_str(&p->limits.cpuset, arg, err);
+}
+H(opt_output_limit)
+{
+	(void)loc;
+	return parse_size(arg, &p->limits.output_limit, err);
+}
+H(opt_open_files)
+{
+	(void)loc;
+	return parse_u64(arg, &p->limits.open_files, err);
+}
+H(opt_stack)
+{
+	(void)loc;
+	p->limits.stack_unlimited = strcmp(arg, "unlimited") == 0;
+	if (p->limits.stack_unlimited) {
+		p->limits.stack = 0;
+		return 0;
+	}
+	return parse_size(arg, &p->limits.stack, err);
+}
+H(opt_limits)
+{
+	(void)loc;
+	if (strcmp(arg, "best-effort") == 0)
+		p->limits.best_effort = true;
+	else if (strcmp(arg, "strict") == 0)
+		p->limits.best_effort = false;
+	else
+		return sb_failx(err, EINVAL, "unknown limits mode '%s' (expected strict or best-effort)", arg);
+	return 0;
+}
+H(opt_cgroup_parent)
+{
+	(void)loc;
+	return set_path(&p->limits.cgroup_parent, arg, err);
+}
+
+/* ---- io and results ---- */
+
+H(opt_stdin)
+{
+	(void)loc;
+	return set_str(&p->stdin_path, arg, err);
+}
+H(opt_stdout)
+{
+	(void)loc;
+	return set_str(&p->stdout_path, arg, err);
+}
+H(opt_stderr)
+{
+	p->loc_stderr = *loc;
+	return set_str(&p->stderr_path, arg, err);
+}
+H(opt_stderr_to_stdout)
+{
+	(void)arg, (void)err;
+	p->loc_stderr_to_stdout = *loc;
+	p->stderr_to_stdout = true;
+	return 0;
+}
+H(opt_report)
+{
+	(void)loc;
+	return set_str(&p->report_path, arg, err);
+}
+H(opt_meta)
+{
+	(void)loc;
+	return set_str(&p->meta_path, arg, err);
+}
+
+/* ---- syscalls ---- */
+
+H(opt_syscalls)
+{
+	return sysrules_parse(p, arg, loc, err);
+}
+H(opt_syscalls_log)
+{
+	(void)arg, (void)loc, (void)err;
+	p->syscalls_log = true;
+	return 0;
+}
+H(opt_seccomp_profile)
+{
+	(void)loc;
+	if (plan_strv_add(&p->seccomp_profiles, &p->n_seccomp_profiles, arg) < 0)
+		return sb_fail(err, ENOMEM, "seccomp-profile");
+	return 0;
+}
+
+#define O(n, a, pth, mv, grp, fn, hlp) { .name = n, .arg = a, .path = pth, .metavar = mv, .group = grp, .help = hlp, .apply = fn }
+
+static const struct sb_option table[] = {
+	O("policy", SB_ARG_ONE, true, "NAME|PATH", "policy", opt_policy, "load a policy (repeatable; later wins). Without any, 'default' is used"),
+
+	O("ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind, "bind SRC read-only (recursively) at DST"),
+	O("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
+	O("bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind, "bind SRC read-write at DST"),
+	O("bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
+	O("overlay", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
+	O("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
+	O("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
+	O("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
+	O("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
+	O("dev", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm"),
+	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
+	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
+	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
+
+	O("uid", SB_ARG_ONE, false, "N", "identity", opt_uid, "uid inside the sandbox (default 0)"),
+	O("gid", SB_ARG_ONE, false, "N", "identity", opt_gid, "gid inside the sandbox (default 0)"),
+	O("map-to", SB_ARG_ONE, false, "UID", "identity", opt_map_to, "outside uid for root callers (default 65534)"),
+
+	O("net", SB_ARG_ONE, false, "none|host", "network", opt_net, "none: own namespace with loopback (default); host: share the caller's"),
+
+	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
+	O("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
+	O("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
+	O("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
+
+	O("memory", SB_ARG_ONE, false, "SIZE", "limits", opt_memory, "memory of the whole tree (swap included)"),
+	O("pids", SB_ARG_ONE, false, "N", "limits", opt_pids, "number of processes and threads"),
+	O("processes", SB_ARG_ONE, false, "N", "limits", opt_pids, "alias of pids"),
+	O("cpu-time", SB_ARG_ONE, false, "TIME", "limits", opt_cpu_time, "CPU time of the whole tree, e.g. 1.5s"),
+	O("wall-time", SB_ARG_ONE, false, "TIME", "limits", opt_wall_time, "wall-clock time from exec, e.g. 10s"),
+	O("cpus", SB_ARG_ONE, false, "F", "limits", opt_cpus, "CPU bandwidth in CPUs, e.g. 0.5"),
+	O("cpuset", SB_ARG_ONE, false, "LIST", "limits", opt_cpuset, "pin the run to these CPUs, e.g. 0 or 0-1"),
+	O("output-limit", SB_ARG_ONE, false, "SIZE", "limits", opt_output_limit, "bytes written to any one file, stdout/stderr included"),
+	O("open-files", SB_ARG_ONE, false, "N", "limits", opt_open_files, "open file descriptors"),
+	O("stack", SB_ARG_ONE, false, "SIZE|unlimited", "limits", opt_stack, "stack size"),
+	O("limits", SB_ARG_ONE, false, "strict|best-effort", "limits", opt_limits, "best-effort: use rlimits where no cgroup can be had"),
+	O("cgroup-parent", SB_ARG_ONE, true, "PATH", "limits", opt_cgroup_parent, "delegated cgroup to create runs under"),
+
+	O("stdin", SB_ARG_ONE, true, "FILE", "io", opt_stdin, "stdin from FILE (opened outside, with the caller's rights)"),
+	O("stdout", SB_ARG_ONE, true, "FILE", "io", opt_stdout, "stdout to FILE"),
+	O("stderr", SB_ARG_ONE, true, "FILE", "io", opt_stderr, "stderr to FILE"),
+	O("stderr-to-stdout", SB_ARG_NONE, false, NULL, "io", opt_stderr_to_stdout, "send stderr where stdout goes"),
+	O("report", SB_ARG_ONE, true, "FILE", "results", opt_report, "write the JSON report to FILE ('-' for stderr)"),
+	O("meta", SB_ARG_ONE, true, "FILE", "results", opt_meta, "write an isolate-compatible meta file"),
+
+	O("syscalls", SB_ARG_ONE, false, "RULE", "syscalls", opt_syscalls, "'default ACTION' or 'ACTION NAME|@SET... [if argN OP VALUE]'"),
+	O("syscalls-log", SB_ARG_NONE, false, NULL, "syscalls", opt_syscalls_log, "report denied syscalls instead of enforcing (to learn what a tool needs)"),
+	O("seccomp-profile", SB_ARG_ONE, true, "FILE", "syscalls", opt_seccomp_profile, "import a Docker/OCI seccomp JSON profile"),
+};
+
+const struct sb_option *options_table(size_t *n)
+{
+	*n = ELEMENTSOF(table);
+	return table;
+}
+
+const struct sb_option *options_find(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(table); i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+const char *options_nearest(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+
+	for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+		size_t d = edit_distance(name, table[i].name);
+
+		if (d < best_d) {
+			best_d = d;
+			best = table[i].name;
+		}
+	}
+	/* Only suggest when the typo is small relative to the word. */
+	return best_d <= 2 || (best_d <= 3 && strlen(name) > 6) ? best : NULL;
+}
+
+int options_apply(struct sb_plan *p, const struct sb_option *o, const char *arg,
+		  const struct sb_loc *loc, struct sb_err *err)
+{
+	if (o->arg == SB_ARG_ONE && (!arg || !*arg))
+		return sb_failx(err, EINVAL, "'%s' needs an argument (%s)", o->name, o->metavar);
+	if (o->arg == SB_ARG_NONE && arg && *arg)
+		return sb_failx(err, EINVAL, "'%s' takes no argument", o->name);
+	return o->apply(p, arg, loc, err);
+}

@@ -1,0 +1,206 @@
+/*
+ * payload.c: the last process of the chain, forked by init inside every
+ * namespace. Runs the order of STYLE.md section 2 and ends in execve:
+ * session, keyring, stdio, rlimits, chdir, capabilities, no_new_privs,
+ * descriptors, environment, seccomp (last), exec.
+ * Holds all capabilities of the sandbox's user namespace until caps_child.
+ */
+#include "payload.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "layers.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+static bool kept(const struct sb_plan *p, int fd)
+{
+	for (size_t i = 0; i < p->n_keep_fds; i++)
+		if (p->keep_fds[i] == fd)
+			return true;
+	return false;
+}
+
+/* Mark every fd >= 3 close-on-exec except the kept ones (crun's
+ * mark_or_close_fds_ge_than); fall back to walking /proc/self/fd. */
+static int fds_cloexec(const struct sb_plan *p, struct sb_err *err)
+{
+	for (size_t i = 0; i < p->n_keep_fds; i++) {
+		int fd = p->keep_fds[i];
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl < 0)
+			return sb_fail(err, errno, "keep-fd %d: not an open descriptor", fd);
+		if (fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			return sb_fail(err, errno, "keep-fd %d", fd);
+	}
+	if (p->n_keep_fds == 0 && sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d) {
+		/* No /proc inside: mark a generous range by hand. */
+		for (int fd = 3; fd < 65536; fd++)
+			if (!kept(p, fd))
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (fd >= 3 && fd != dirfd(d) && !kept(p, fd))
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* The payload's environment: PATH, then --keep-env values, then --env. */
+static char **build_env(const struct sb_plan *p, char **caller_env)
+{
+	size_t n = 0, cap = 1 + p->n_keep_env + p->n_env + 1;
+	char **env = calloc(cap, sizeof(char *));
+
+	if (!env)
+		return NULL;
+	env[n++] = (char *)"PATH=" DEFAULT_PATH;
+	for (size_t i = 0; i < p->n_keep_env; i++) {
+		size_t len = strlen(p->keep_env[i]);
+
+		for (char **e = caller_env; e && *e; e++)
+			if (strncmp(*e, p->keep_env[i], len) == 0 && (*e)[len] == '=')
+				env[n++] = *e;
+	}
+	for (size_t i = 0; i < p->n_env; i++)
+		env[n++] = p->env[i];
+	/* Later entries win: drop earlier ones with the same name. */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strcspn(env[i], "=");
+
+		for (size_t j = i + 1; j < n; j++)
+			if (strncmp(env[i], env[j], len + 1) == 0) {
+				memmove(&env[i], &env[i + 1], (n - i - 1) * sizeof(char *));
+				n--;
+				i--;
+				break;
+			}
+	}
+	env[n] = NULL;
+	return env;
+}
+
+static int setup_stdio(const struct payload_io *io, struct sb_err *err)
+{
+	for (int target = 0; target < 3; target++) {
+		int fd = io->fd[target];
+
+		if (fd < 0)
+			continue;
+		if (dup2(fd, target) < 0)
+			return sb_fail(err, errno, "redirect fd %d", target);
+	}
+	return 0;
+}
+
+static int reset_signals(struct sb_err *err)
+{
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return sb_fail(err, errno, "reset the signal mask");
+	return 0;
+}
+
+static int prepare(const struct sb_plan *p, const struct payload_io *io, struct sb_err *err)
+{
+	int r;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return sb_fail(err, errno, "set the parent-death signal");
+	/* A new session: no controlling terminal to inject keystrokes into
+	 * (TIOCSTI) or to signal the caller's job through. */
+	if (!p->interactive && setsid() < 0)
+		return sb_fail(err, errno, "start a new session");
+	/* A fresh session keyring so the caller's keys are out of reach. */
+	if (sys_join_new_session_keyring() < 0 && errno != ENOSYS)
+		return sb_fail(err, errno, "join a new session keyring");
+	r = setup_stdio(io, err);
+	if (r < 0)
+		return r;
+	r = reset_signals(err);
+	if (r < 0)
+		return r;
+	r = limits_child(p, err);
+	if (r < 0)
+		return r;
+	if (chdir(p->chdir ? p->chdir : "/") < 0) {
+		r = sb_fail(err, errno, "chdir '%s'", p->chdir ? p->chdir : "/");
+		sb_hint(err, "the directory must exist inside the sandbox: bind it or create it with --dir");
+		return r;
+	}
+	r = caps_child(p, err);
+	if (r < 0)
+		return r;
+	r = limits_no_new_privs(err);
+	if (r < 0)
+		return r;
+	return fds_cloexec(p, err);
+}
+
+static void exec_failed(int sync_fd, const char *cmd, int e)
+{
+	struct sb_err err = SB_ERR_INIT;
+
+	if (e == ENOENT || e == ENOTDIR) {
+		sb_fail(&err, e, "command '%s' not found inside the sandbox", cmd);
+		sb_hint(&err, "bind the directory that holds it (e.g. --ro-bind /opt/tool) or give its full path");
+		err.kind = SB_ERR_EXEC_NOENT;
+	} else {
+		sb_fail(&err, e, "cannot execute '%s'", cmd);
+		err.kind = SB_ERR_EXEC_PERM;
+	}
+	sync_send_err(sync_fd, &err);
+	_exit(err.kind == SB_ERR_EXEC_NOENT ? 127 : 126);
+}
+
+void payload_run(const struct sb_plan *p, const struct payload_io *io, struct sb_seccomp *sc,
+		 int sync_fd, char **caller_env)
+{
+	struct sb_err err = SB_ERR_INIT;
+	char **env;
+	int r;
+
+	r = prepare(p, io, &err);
+	if (r < 0)
+		goto fail;
+	env = build_env(p, caller_env);
+	if (!env) {
+		sb_fail(&err, ENOMEM, "environment");
+		goto fail;
+	}
+	environ = env; /* execvp searches the PATH of the payload, not ours */
+	sync_send(sync_fd, SYNC_EXEC, 0, NULL);
+	r = seccomp_child(p, sc, &err);
+	if (r < 0)
+		goto fail;
+	execvp(p->argv[0], p->argv);
+	exec_failed(sync_fd, p->argv[0], errno);
+fail:
+	sync_send_err(sync_fd, &err);
+	_exit(125);
+}

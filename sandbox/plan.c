@@ -1,0 +1,132 @@
+/*
+ * plan.c: struct sb_plan lifetime and validation. Pure code, no syscalls.
+ */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void plan_init(struct sb_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->sys_default = SB_SYS_KILL;
+	p->net = SB_NET_NONE;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n || (n == 0 && v[i]); i++)
+		free(v[i]);
+	free(v);
+}
+
+void plan_free(struct sb_plan *p)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		free(p->mounts[i].src);
+		free(p->mounts[i].dst);
+	}
+	free(p->mounts);
+	for (size_t i = 0; i < p->n_sysrules; i++)
+		strv_free(p->sysrules[i].names, 0);
+	free(p->sysrules);
+	strv_free(p->argv, 0);
+	strv_free(p->policies, p->n_policies);
+	strv_free(p->env, p->n_env);
+	strv_free(p->keep_env, p->n_keep_env);
+	strv_free(p->seccomp_profiles, p->n_seccomp_profiles);
+	strv_free(p->strings, p->n_strings);
+	free(p->keep_fds);
+	free(p->rootfs);
+	free(p->chdir);
+	free(p->hostname);
+	free(p->limits.cpuset);
+	free(p->limits.cgroup_parent);
+	free(p->stdin_path);
+	free(p->stdout_path);
+	free(p->stderr_path);
+	free(p->report_path);
+	free(p->meta_path);
+	memset(p, 0, sizeof(*p));
+}
+
+int plan_add_mount(struct sb_plan *p, const struct sb_mount *m)
+{
+	struct sb_mount *n = realloc(p->mounts, (p->n_mounts + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	p->mounts = n;
+	p->mounts[p->n_mounts++] = *m;
+	return 0;
+}
+
+int plan_strv_add(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+	char *d;
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	d = strdup(s);
+	if (!d)
+		return -ENOMEM;
+	nv[(*n)++] = d;
+	nv[*n] = NULL;
+	return 0;
+}
+
+const char *plan_intern(struct sb_plan *p, const char *s)
+{
+	for (size_t i = 0; i < p->n_strings; i++)
+		if (strcmp(p->strings[i], s) == 0)
+			return p->strings[i];
+	if (plan_strv_add(&p->strings, &p->n_strings, s) < 0)
+		return NULL;
+	return p->strings[p->n_strings - 1];
+}
+
+const char *plan_loc_str(const struct sb_loc *loc, char *buf, size_t len)
+{
+	if (!loc || !loc->file)
+		snprintf(buf, len, "command line");
+	else
+		snprintf(buf, len, "%s:%u:%u", loc->file, loc->line, loc->col);
+	return buf;
+}
+
+static int conflict(struct sb_err *err, const char *a, const struct sb_loc *la, const char *b,
+		    const struct sb_loc *lb)
+{
+	char sa[512], sb[512];
+
+	return sb_failx(err, EINVAL, "'%s' (%s) conflicts with '%s' (%s): keep only one", a,
+			plan_loc_str(la, sa, sizeof(sa)), b, plan_loc_str(lb, sb, sizeof(sb)));
+}
+
+int plan_validate(const struct sb_plan *p, struct sb_err *err)
+{
+	if (p->stderr_path && p->stderr_to_stdout)
+		return conflict(err, "stderr", &p->loc_stderr, "stderr-to-stdout", &p->loc_stderr_to_stdout);
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct sb_mount *m = &p->mounts[i];
+
+		if (m->dst[0] != '/')
+			return sb_failx(err, EINVAL, "mount destination '%s' must be absolute", m->dst);
+		if (strcmp(m->dst, "/") == 0 && m->kind != SB_MOUNT_TMPFS)
+			return sb_failx(err, EINVAL,
+					"cannot mount over '/' with a bind; use --rootfs DIR to choose the root");
+	}
+	if (p->limits.cpus_milli != 0 && p->limits.cpus_milli < 10)
+		return sb_failx(err, EINVAL, "--cpus must be at least 0.01");
+	if (p->limits.pids == 1)
+		return sb_failx(err, EINVAL, "--pids must be at least 2 (the sandbox's init is one)");
+	return 0;
+}

@@ -1,0 +1,172 @@
+/*
+ * plan.h: struct sb_plan, the one description of a run (nsjail's config
+ * message). The command line (cli.c) and policy files (policy.c) both fill
+ * it through the option table (options.c); every layer reads it and none
+ * writes it after plan_validate().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Where a directive came from: a policy file position, or the command line
+ * (file == NULL). Used in error messages and conflict reports. */
+struct sb_loc {
+	const char *file; /* interned: lives as long as the plan */
+	unsigned line; /* 1-based; 0 for the command line */
+	unsigned col; /* 1-based column of the directive's argument */
+};
+
+enum sb_mount_kind {
+	SB_MOUNT_BIND, /* --bind SRC[:DST], read-write */
+	SB_MOUNT_RO_BIND, /* --ro-bind SRC[:DST], recursively read-only */
+	SB_MOUNT_TMPFS, /* --tmpfs DST[:size=N,mode=M] */
+	SB_MOUNT_DIR, /* --dir DST: an empty directory in the new root */
+	SB_MOUNT_SYMLINK, /* --symlink TARGET:LINK */
+	SB_MOUNT_PROC, /* --proc DST */
+	SB_MOUNT_DEV, /* --dev DST: minimal /dev */
+	SB_MOUNT_OVERLAY, /* --overlay SRC:DST: writable layer, thrown away */
+	SB_MOUNT_KIND_MAX,
+};
+
+struct sb_mount {
+	enum sb_mount_kind kind;
+	char *src; /* host path (binds, overlay) or link target (symlink) */
+	char *dst; /* absolute path inside the sandbox */
+	bool optional; /* --ro-bind-try / --bind-try: skip when src is missing */
+	uint64_t size; /* tmpfs size in bytes, 0 = default */
+	unsigned mode; /* tmpfs/dir mode, 0 = default (0755, /tmp 01777) */
+	struct sb_loc loc;
+};
+
+enum sb_net {
+	SB_NET_NONE = 0, /* own namespace, loopback only (default) */
+	SB_NET_HOST, /* share the caller's network namespace */
+	SB_NET_MAX,
+};
+
+/* Syscall filter actions (seccomp.c turns them into SCMP_ACT_*). */
+enum sb_sys_action {
+	SB_SYS_ALLOW = 0,
+	SB_SYS_ERRNO, /* errno value in sb_sysrule.errnum; "deny" is errno EPERM */
+	SB_SYS_KILL, /* kill the process */
+	SB_SYS_LOG, /* allow and report */
+	SB_SYS_TRAP,
+	SB_SYS_UNSAFE_ALLOW, /* re-allow something the always-on hardening denies */
+	SB_SYS_ACTION_MAX,
+};
+
+enum sb_sys_op { SB_OP_EQ, SB_OP_NE, SB_OP_LT, SB_OP_LE, SB_OP_GT, SB_OP_GE, SB_OP_MASKED_EQ, SB_OP_MAX };
+
+struct sb_sys_cond {
+	unsigned arg; /* 0..5 */
+	enum sb_sys_op op;
+	uint64_t value;
+	uint64_t mask; /* for SB_OP_MASKED_EQ: (arg & mask) == value */
+};
+
+/* One "syscalls ACTION NAME..." directive, parsed by sysrules.c. */
+struct sb_sysrule {
+	enum sb_sys_action action;
+	int errnum; /* for SB_SYS_ERRNO */
+	char **names; /* syscall names and @sets, NULL-terminated */
+	struct sb_sys_cond conds[6];
+	size_t n_conds;
+	struct sb_loc loc;
+};
+
+/* How a limit ended up enforced; filled by cgroup/limits code for the report. */
+enum sb_enforce { SB_ENF_NONE = 0, SB_ENF_CGROUP, SB_ENF_RLIMIT, SB_ENF_LAUNCHER, SB_ENF_MAX };
+
+struct sb_limits {
+	uint64_t memory; /* bytes, 0 = unlimited */
+	uint64_t pids; /* 0 = unlimited */
+	uint64_t cpu_time_us; /* whole tree, 0 = unlimited */
+	uint64_t wall_time_us; /* 0 = unlimited */
+	uint64_t cpus_milli; /* CPU bandwidth in thousandths of a CPU, 0 = unlimited */
+	char *cpuset; /* "0-1,3", NULL = any */
+	uint64_t output_limit; /* bytes per file (RLIMIT_FSIZE + launcher-side cut), 0 = none */
+	uint64_t open_files; /* RLIMIT_NOFILE, 0 = inherit */
+	uint64_t stack; /* RLIMIT_STACK bytes, 0 = inherit */
+	bool stack_unlimited;
+	bool best_effort; /* "limits best-effort": rlimits stand in without a cgroup */
+	char *cgroup_parent; /* --cgroup-parent PATH, NULL = find one */
+};
+
+struct sb_plan {
+	char **argv; /* the command, NULL-terminated; NULL for check/explain */
+
+	/* policies named so far (for the report and explain), NULL-terminated */
+	char **policies;
+	size_t n_policies;
+	bool policy_given; /* a --policy was given: do not load "default" */
+
+	/* filesystem, in the order given */
+	struct sb_mount *mounts;
+	size_t n_mounts;
+	char *rootfs; /* --rootfs DIR: bind DIR as / before the entries above */
+	char *chdir; /* --chdir DIR, default "/" (or $HOME-less "/") */
+	char *hostname; /* default "sandbox" */
+
+	/* identity */
+	uid_t uid; /* inside; default 0 */
+	gid_t gid;
+	uid_t map_to; /* outside uid for root callers */
+	bool map_to_set;
+
+	enum sb_net net;
+
+	/* process */
+	bool interactive; /* keep the caller's session and terminal */
+	int *keep_fds;
+	size_t n_keep_fds;
+	char **env; /* "K=V" in order; later duplicates win */
+	size_t n_env;
+	char **keep_env; /* names copied from the caller's environment */
+	size_t n_keep_env;
+
+	struct sb_limits limits;
+
+	/* io and results */
+	char *stdin_path, *stdout_path, *stderr_path;
+	bool stderr_to_stdout;
+	char *report_path; /* "-" = stderr */
+	char *meta_path;
+
+	/* syscalls */
+	enum sb_sys_action sys_default; /* default action, SB_SYS_KILL unless set */
+	int sys_default_errnum;
+	bool sys_default_set;
+	struct sb_sysrule *sysrules;
+	size_t n_sysrules;
+	char **seccomp_profiles; /* OCI/Docker JSON profiles to import, in order */
+	size_t n_seccomp_profiles;
+	bool syscalls_log; /* report denied syscalls instead of enforcing */
+	bool seccomp_off; /* "syscalls off": no filter at all (explicit, greppable) */
+
+	/* where each scalar came from, for "conflicting directives" messages */
+	struct sb_loc loc_stderr, loc_stderr_to_stdout, loc_rootfs;
+
+	/* interned strings (file names of locs) freed with the plan */
+	char **strings;
+	size_t n_strings;
+};
+
+void plan_init(struct sb_plan *p);
+void plan_free(struct sb_plan *p);
+
+/* Check the plan for conflicts and impossible values before anything is
+ * created (bubblewrap's main does the same). Pure. */
+int plan_validate(const struct sb_plan *p, struct sb_err *err);
+
+/* Append helpers used by option handlers; all return -ENOMEM on failure. */
+int plan_add_mount(struct sb_plan *p, const struct sb_mount *m);
+int plan_strv_add(char ***v, size_t *n, const char *s);
+const char *plan_intern(struct sb_plan *p, const char *s);
+
+/* Format a location as "FILE:LINE:COL" or "command line" into buf. */
+const char *plan_loc_str(const struct sb_loc *loc, char *buf, size_t len);

@@ -1,0 +1,216 @@
+/*
+ * report.c: turns a result into what the caller sees: the exit status of
+ * DESIGN.md, one error line, the JSON report (schema version 1, see
+ * README.md) and isolate's meta-file keys. Runs in the launcher.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *const status_names[SB_ST_MAX] = {
+	[SB_ST_OK] = "OK", [SB_ST_RE] = "RE", [SB_ST_SG] = "SG", [SB_ST_TO] = "TO",
+	[SB_ST_ML] = "ML", [SB_ST_OL] = "OL", [SB_ST_XX] = "XX",
+};
+
+static const char *const enforce_names[SB_ENF_MAX] = {
+	[SB_ENF_NONE] = "none", [SB_ENF_CGROUP] = "cgroup", [SB_ENF_RLIMIT] = "rlimit",
+	[SB_ENF_LAUNCHER] = "launcher",
+};
+
+void result_free(struct sb_result *r)
+{
+	for (size_t i = 0; i < r->n_denied_syscalls; i++)
+		free(r->denied_syscalls[i]);
+	free(r->denied_syscalls);
+	r->denied_syscalls = NULL;
+	r->n_denied_syscalls = 0;
+}
+
+void report_verdict(const struct sb_plan *p, struct sb_result *res)
+{
+	int st = res->wait_status;
+
+	(void)p;
+	if (res->status == SB_ST_XX)
+		return;
+	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	if (res->timeout != SB_TO_NONE) {
+		res->status = SB_ST_TO;
+		snprintf(res->message, sizeof(res->message), "%s time limit exceeded",
+			 res->timeout == SB_TO_CPU ? "CPU" : "wall");
+	} else if (res->memory_exceeded || res->oom_killed) {
+		res->status = SB_ST_ML;
+		snprintf(res->message, sizeof(res->message), "memory limit exceeded");
+	} else if (res->output_exceeded || res->signal == SIGXFSZ) {
+		res->output_exceeded = true;
+		res->status = SB_ST_OL;
+		snprintf(res->message, sizeof(res->message), "output limit exceeded");
+	} else if (res->signal) {
+		res->status = SB_ST_SG;
+		snprintf(res->message, sizeof(res->message), "caught fatal signal %d (%s)", res->signal,
+			 strsignal(res->signal));
+	} else if (res->exit_code) {
+		res->status = SB_ST_RE;
+		snprintf(res->message, sizeof(res->message), "exited with error status %d", res->exit_code);
+	} else {
+		res->status = SB_ST_OK;
+	}
+}
+
+void report_error(const struct sb_err *err)
+{
+	fprintf(stderr, "sandbox: %s\n", err->msg[0] ? err->msg : strerror(err->errnum));
+}
+
+int report_exit_code(const struct sb_result *res)
+{
+	if (res->status == SB_ST_XX) {
+		switch (res->err.kind) {
+		case SB_ERR_EXEC_NOENT:
+			return 127;
+		case SB_ERR_EXEC_PERM:
+			return 126;
+		case SB_ERR_SETUP:
+		case SB_ERR_KIND_MAX:
+			break;
+		}
+		return 125;
+	}
+	if (res->signal)
+		return 128 + res->signal;
+	if (res->status == SB_ST_TO || res->status == SB_ST_ML || res->status == SB_ST_OL)
+		return res->exit_code ? res->exit_code : 128 + SIGKILL;
+	return res->exit_code;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_limit(FILE *f, const char *name, unsigned long long v, bool set, enum sb_enforce e, bool last)
+{
+	fprintf(f, "    \"%s\": {\"value\": ", name);
+	if (set)
+		fprintf(f, "%llu", v);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"enforced_by\": \"%s\"}%s\n", enforce_names[e < SB_ENF_MAX ? e : 0], last ? "" : ",");
+}
+
+static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result *res)
+{
+	const struct sb_limits *l = &p->limits;
+	const struct sb_enforcement *e = &res->enf;
+
+	fprintf(f, "{\n  \"version\": 1,\n  \"status\": \"%s\",\n", status_names[res->status]);
+	fprintf(f, "  \"exit_code\": %d,\n  \"signal\": %d,\n", res->exit_code, res->signal);
+	fprintf(f, "  \"timeout\": %s,\n", res->timeout == SB_TO_CPU ? "\"cpu\"" : res->timeout == SB_TO_WALL ? "\"wall\"" : "null");
+	fprintf(f, "  \"cpu_time_s\": %.6f,\n  \"cpu_user_s\": %.6f,\n  \"cpu_sys_s\": %.6f,\n", res->cpu_time_s, res->cpu_user_s, res->cpu_sys_s);
+	fprintf(f, "  \"wall_time_s\": %.6f,\n", res->wall_time_s);
+	fprintf(f, "  \"memory_peak_bytes\": %llu,\n  \"oom_killed\": %s,\n", (unsigned long long)res->memory_peak_bytes, res->oom_killed ? "true" : "false");
+	fprintf(f, "  \"csw_voluntary\": %llu,\n  \"csw_forced\": %llu,\n", (unsigned long long)res->csw_voluntary, (unsigned long long)res->csw_forced);
+	fprintf(f, "  \"stdout_bytes\": %llu,\n  \"stderr_bytes\": %llu,\n", (unsigned long long)res->stdout_bytes, (unsigned long long)res->stderr_bytes);
+	if (res->cgroup_version)
+		fprintf(f, "  \"cgroup\": \"v%c\",\n", res->cgroup_version);
+	else
+		fputs("  \"cgroup\": null,\n", f);
+	fputs("  \"limits\": {\n", f);
+	json_limit(f, "memory_bytes", l->memory, l->memory != 0, e->memory, false);
+	json_limit(f, "pids", l->pids, l->pids != 0, e->pids, false);
+	json_limit(f, "cpu_time_us", l->cpu_time_us, l->cpu_time_us != 0, e->cpu_time, false);
+	json_limit(f, "wall_time_us", l->wall_time_us, l->wall_time_us != 0, e->wall_time, false);
+	json_limit(f, "cpus_milli", l->cpus_milli, l->cpus_milli != 0, e->cpus, false);
+	json_limit(f, "output_bytes", l->output_limit, l->output_limit != 0, e->output, false);
+	json_limit(f, "open_files", l->open_files, l->open_files != 0, e->open_files, false);
+	json_limit(f, "stack_bytes", l->stack, l->stack != 0, e->stack, true);
+	fputs("  },\n  \"denied_syscalls\": [", f);
+	for (size_t i = 0; i < res->n_denied_syscalls; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, res->denied_syscalls[i]);
+	}
+	fputs("],\n  \"message\": ", f);
+	json_str(f, res->status == SB_ST_XX ? res->err.msg : res->message);
+	fputs("\n}\n", f);
+}
+
+/* isolate's meta-file keys with isolate's meanings (isolate(1), META FILES). */
+static void write_meta(FILE *f, const struct sb_result *res)
+{
+	fprintf(f, "time:%.3f\ntime-wall:%.3f\n", res->cpu_time_s, res->wall_time_s);
+	fprintf(f, "max-rss:%llu\n", (unsigned long long)(res->memory_peak_bytes / 1024));
+	if (res->cgroup_version)
+		fprintf(f, "cg-mem:%llu\n", (unsigned long long)(res->memory_peak_bytes / 1024));
+	fprintf(f, "csw-voluntary:%llu\ncsw-forced:%llu\n", (unsigned long long)res->csw_voluntary, (unsigned long long)res->csw_forced);
+	if (res->oom_killed)
+		fputs("cg-oom-killed:1\n", f);
+	if (res->status != SB_ST_XX && !res->signal)
+		fprintf(f, "exitcode:%d\n", res->exit_code);
+	if (res->signal)
+		fprintf(f, "exitsig:%d\n", res->signal);
+	if (res->status == SB_ST_TO || res->status == SB_ST_ML || res->status == SB_ST_OL)
+		fputs("killed:1\n", f);
+	if (res->status != SB_ST_OK) {
+		/* isolate has no OL/ML statuses: OL and ML report as SG/RE would,
+		 * with isolate's own keys (cg-oom-killed) telling them apart. */
+		const char *st = status_names[res->status];
+
+		if (res->status == SB_ST_ML || res->status == SB_ST_OL)
+			st = res->signal ? "SG" : "RE";
+		fprintf(f, "status:%s\n", st);
+		fputs("message:", f);
+		fputs(res->status == SB_ST_XX ? res->err.msg : res->message, f);
+		fputc('\n', f);
+	}
+}
+
+static int write_to(const char *path, void (*fn)(FILE *, const struct sb_plan *, const struct sb_result *),
+		    const struct sb_plan *p, const struct sb_result *res)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stderr : fopen(path, "we");
+
+	if (!f) {
+		fprintf(stderr, "sandbox: cannot write '%s': %s\n", path, strerror(errno));
+		return -errno;
+	}
+	fn(f, p, res);
+	if (f != stderr && fclose(f) != 0)
+		return -errno;
+	fflush(f == stderr ? stderr : NULL);
+	return 0;
+}
+
+static void meta_adapter(FILE *f, const struct sb_plan *p, const struct sb_result *res)
+{
+	(void)p;
+	write_meta(f, res);
+}
+
+int report_write(const struct sb_plan *p, const struct sb_result *res)
+{
+	int r = 0;
+
+	if (p->report_path)
+		r = write_to(p->report_path, write_json, p, res);
+	if (p->meta_path && write_to(p->meta_path, meta_adapter, p, res) < 0)
+		r = -EIO;
+	return r;
+}

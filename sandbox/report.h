@@ -1,0 +1,20 @@
+/*
+ * report.h: the only code that prints (STYLE.md section 3): error lines,
+ * the JSON report, the isolate-compatible meta file, and the exit status.
+ */
+#pragma once
+
+#include "plan.h"
+#include "result.h"
+
+/* Decide res->status from the wait status and the limit flags. */
+void report_verdict(const struct sb_plan *p, struct sb_result *res);
+
+/* "sandbox: MESSAGE" on stderr, one line plus hint lines. */
+void report_error(const struct sb_err *err);
+
+/* Write --report and --meta if asked; errors are printed, return -errno. */
+int report_write(const struct sb_plan *p, const struct sb_result *res);
+
+/* DESIGN.md's exit status for a finished or failed run. */
+int report_exit_code(const struct sb_result *res);

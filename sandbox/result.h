@@ -1,0 +1,59 @@
+/*
+ * result.h: what a run produced, filled by the launcher and the layers that
+ * measure (cgroup.c, launcher.c), printed only by report.c.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "plan.h"
+
+enum sb_status {
+	SB_ST_OK = 0, /* exit code 0 */
+	SB_ST_RE, /* non-zero exit */
+	SB_ST_SG, /* killed by a signal */
+	SB_ST_TO, /* CPU or wall time limit */
+	SB_ST_ML, /* memory limit */
+	SB_ST_OL, /* output limit */
+	SB_ST_XX, /* sandbox error */
+	SB_ST_MAX,
+};
+
+enum sb_timeout { SB_TO_NONE = 0, SB_TO_CPU, SB_TO_WALL, SB_TO_MAX };
+
+/* How each limit was enforced on this run (for the report and explain). */
+struct sb_enforcement {
+	enum sb_enforce memory, pids, cpu_time, wall_time, cpus, cpuset, output, open_files, stack;
+};
+
+struct sb_result {
+	enum sb_status status;
+	bool started; /* the payload reached execve */
+	bool have_status; /* wait_status below is the payload's */
+	int wait_status; /* payload's status as waitpid reports it */
+	int exit_code; /* valid when WIFEXITED */
+	int signal; /* valid when WIFSIGNALED; 0 otherwise */
+
+	enum sb_timeout timeout; /* which time limit ended the run */
+	bool output_exceeded;
+	bool oom_killed;
+	bool memory_exceeded; /* OOM kill or allocation failure under the limit */
+
+	double cpu_time_s, cpu_user_s, cpu_sys_s, wall_time_s;
+	uint64_t memory_peak_bytes;
+	uint64_t csw_voluntary, csw_forced;
+	uint64_t stdout_bytes, stderr_bytes;
+
+	char cgroup_version; /* '1', '2' or 0 when no cgroup was used */
+	struct sb_enforcement enf;
+
+	char **denied_syscalls; /* from log mode, "name" strings, NULL-terminated */
+	size_t n_denied_syscalls;
+
+	struct sb_err err; /* when status == SB_ST_XX (or for a message) */
+	char message[256];
+};
+
+void result_free(struct sb_result *r);

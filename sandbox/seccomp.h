@@ -1,0 +1,37 @@
+/*
+ * seccomp.h: the syscall filter. Compiled in the launcher before clone
+ * (seccomp_prepare), loaded last in the payload right before execve
+ * (seccomp_child), as crun and nsjail do.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+#include "result.h"
+
+struct sb_seccomp {
+	void *prog; /* struct sock_filter[] (BPF), malloc'd; NULL = no filter */
+	size_t prog_len; /* number of instructions */
+	int notify_fd; /* log mode: the listener fd in the launcher, -1 otherwise */
+	int sock_fd[2]; /* log mode: socketpair to pass the listener fd, -1 otherwise */
+};
+
+/* Launcher, before clone: resolve sets, apply always-on hardening, compile. */
+int seccomp_prepare(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err *err);
+
+/* Payload, last step before execve: load the compiled program. */
+int seccomp_child(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err *err);
+
+/* Launcher, after clone (log mode): receive the listener fd. May be a no-op. */
+int seccomp_parent(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err *err);
+
+/* Launcher, in the wait loop (log mode): the fd to poll, or -1. */
+int seccomp_poll_fd(const struct sb_seccomp *s);
+
+/* Launcher, when seccomp_poll_fd() is readable: handle one notification,
+ * recording denied syscall names into res. */
+void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_result *res);
+
+void seccomp_release(struct sb_seccomp *s);

@@ -1,0 +1,55 @@
+/*
+ * sync.c: typed messages over the sync socket. Used by every process of a
+ * run; no privileges needed.
+ */
+#include "sync.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int sync_send(int fd, enum sync_type type, int errnum, const char *text)
+{
+	struct sync_msg m = { .type = type, .errnum = errnum };
+	ssize_t n;
+
+	if (text)
+		strncpy(m.text, text, sizeof(m.text) - 1);
+	do
+		n = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(m) ? 0 : -EPIPE;
+}
+
+int sync_send_err(int fd, const struct sb_err *err)
+{
+	struct sync_msg m = { .type = SYNC_ERROR, .errnum = err->errnum, .kind = err->kind };
+	ssize_t n;
+
+	memcpy(m.text, err->msg, sizeof(m.text));
+	m.text[sizeof(m.text) - 1] = '\0';
+	do
+		n = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(m) ? 0 : -EPIPE;
+}
+
+int sync_recv(int fd, struct sync_msg *m)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n != (ssize_t)sizeof(*m))
+		return -EPIPE;
+	m->text[sizeof(m->text) - 1] = '\0';
+	return 0;
+}

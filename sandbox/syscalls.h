@@ -1,0 +1,134 @@
+/*
+ * syscalls.h: the only place that calls syscall(2) (STYLE.md section 5).
+ * Each wrapper returns -1 with errno = ENOSYS when the number is unknown at
+ * build time, so callers probe the feature instead of the kernel version.
+ */
+#pragma once
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+/* struct clone_args as of Linux 5.7 (with cgroup). */
+struct sb_clone_args {
+	uint64_t flags;
+	uint64_t pidfd;
+	uint64_t child_tid;
+	uint64_t parent_tid;
+	uint64_t exit_signal;
+	uint64_t stack;
+	uint64_t stack_size;
+	uint64_t tls;
+	uint64_t set_tid;
+	uint64_t set_tid_size;
+	uint64_t cgroup;
+};
+
+struct sb_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+
+static inline pid_t sys_clone3(struct sb_clone_args *args, size_t size)
+{
+#ifdef __NR_clone3
+	return (pid_t)syscall(__NR_clone3, args, size);
+#else
+	(void)args, (void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_pidfd_open(pid_t pid, unsigned flags)
+{
+#ifdef __NR_pidfd_open
+	return (int)syscall(__NR_pidfd_open, pid, flags);
+#else
+	(void)pid, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_pidfd_send_signal(int pidfd, int sig)
+{
+#ifdef __NR_pidfd_send_signal
+	return (int)syscall(__NR_pidfd_send_signal, pidfd, sig, NULL, 0);
+#else
+	(void)pidfd, (void)sig;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+#ifdef __NR_close_range
+	return (int)syscall(__NR_close_range, first, last, flags);
+#else
+	(void)first, (void)last, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(__NR_pivot_root, new_root, put_old);
+}
+
+static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
+				    struct sb_mount_attr *attr, size_t size)
+{
+#ifdef __NR_mount_setattr
+	return (int)syscall(__NR_mount_setattr, dfd, path, flags, attr, size);
+#else
+	(void)dfd, (void)path, (void)flags, (void)attr, (void)size;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL): a fresh anonymous session
+ * keyring, so the payload cannot reach the caller's keys. */
+static inline long sys_join_new_session_keyring(void)
+{
+#ifdef __NR_keyctl
+	return syscall(__NR_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}

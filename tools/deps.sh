@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages the build, tests and benches need. As root
+# they are installed with apt-get; otherwise the exact command is printed.
+PKGS="gcc make pkg-config libseccomp-dev libcap-ng-dev libjansson-dev libbpf-dev libcriterion-dev bubblewrap iproute2 python3 util-linux hyperfine"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+		echo "apt-get install failed for:$missing" >&2
+		exit 1
+	}
+else
+	echo "missing packages; run as root: apt-get install -y$missing" >&2
+	exit 1
+fi
