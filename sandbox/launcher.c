@@ -208,7 +208,7 @@ static void on_sync(struct run *r)
 {
 	struct sync_msg m;
 
-	while (sync_recv(r->sync[0], &m) == 0) {
+	while (sync_recv_nowait(r->sync[0], &m) == 0) {
 		switch ((enum sync_type)m.type) {
 		case SYNC_EXEC:
 			r->exec_seen = true;

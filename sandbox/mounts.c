@@ -27,6 +27,8 @@
 #define NEWROOT "/newroot"
 #define OLDROOT "/oldroot"
 
+static int do_symlink(const struct sb_mount *m, const char *dst, struct sb_err *err);
+
 /* mkdir -p of an absolute path; existing components are fine. */
 static int mkdir_p(const char *path, mode_t mode, struct sb_err *err)
 {
@@ -93,6 +95,27 @@ static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err
 	return 0;
 }
 
+/* A read-only bind of a path that is itself a relative symlink at the same
+ * place (merged-/usr: /bin -> usr/bin) becomes the same symlink: one mount
+ * fewer, and the tree looks like the host's. Returns 1 when done. */
+static int copy_relative_link(const struct sb_mount *m, const char *src, const char *dst, struct sb_err *err)
+{
+	char target[4096];
+	struct sb_mount link = *m;
+	ssize_t n;
+
+	if (m->kind != SB_MOUNT_RO_BIND || strcmp(m->src, m->dst) != 0)
+		return 0;
+	n = readlink(src, target, sizeof(target) - 1);
+	if (n <= 0 || target[0] == '/')
+		return 0;
+	target[n] = '\0';
+	if (strstr(target, ".."))
+		return 0;
+	link.src = target;
+	return do_symlink(&link, dst, err) < 0 ? -err->errnum : 1;
+}
+
 static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char src[4096];
@@ -100,6 +123,9 @@ static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err
 	int r;
 
 	snprintf(src, sizeof(src), OLDROOT "%s", m->src);
+	r = copy_relative_link(m, src, dst, err);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	if (stat(src, &st) < 0) {
 		if (m->optional && (errno == ENOENT || errno == ENOTDIR))
 			return 0;

@@ -39,12 +39,12 @@ int sync_send_err(int fd, const struct sb_err *err)
 	return n == (ssize_t)sizeof(m) ? 0 : -EPIPE;
 }
 
-int sync_recv(int fd, struct sync_msg *m)
+static int recv_msg(int fd, struct sync_msg *m, int flags)
 {
 	ssize_t n;
 
 	do
-		n = recv(fd, m, sizeof(*m), 0);
+		n = recv(fd, m, sizeof(*m), flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -52,4 +52,14 @@ int sync_recv(int fd, struct sync_msg *m)
 		return -EPIPE;
 	m->text[sizeof(m->text) - 1] = '\0';
 	return 0;
+}
+
+int sync_recv(int fd, struct sync_msg *m)
+{
+	return recv_msg(fd, m, 0);
+}
+
+int sync_recv_nowait(int fd, struct sync_msg *m)
+{
+	return recv_msg(fd, m, MSG_DONTWAIT);
 }

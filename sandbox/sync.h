@@ -28,3 +28,5 @@ struct sync_msg {
 int sync_send(int fd, enum sync_type type, int errnum, const char *text);
 int sync_send_err(int fd, const struct sb_err *err);
 int sync_recv(int fd, struct sync_msg *m);
+/* Same, but -EAGAIN instead of blocking when no message is queued. */
+int sync_recv_nowait(int fd, struct sync_msg *m);
