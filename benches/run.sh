@@ -1,0 +1,45 @@
+#!/bin/sh
+# make bench: startup latency and launcher memory, side by side with
+# bubblewrap in the same run, then the per-area benches (benches/*.sh).
+# Runs as an unprivileged user (sbtest when started as root), from a temp dir.
+set -u
+build=${1:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
+chmod 755 "$dir"
+cp "$top/$build/sandbox" "$dir/"
+export SANDBOX_BENCH_DIR="$dir" SANDBOX_BIN="$dir/sandbox"
+as_user=""
+if [ "$(id -u)" = 0 ]; then
+	getent passwd sbtest >/dev/null || useradd --system --create-home sbtest
+	as_user="setpriv --reuid=$(id -u sbtest) --regid=$(id -g sbtest) --clear-groups"
+fi
+export SANDBOX_BENCH_AS="$as_user"
+cd "$dir"
+
+# The same isolation for both: every namespace, the default policy's binds,
+# fresh /proc, minimal /dev, private /tmp, new session, die with parent.
+binds=""
+for p in /usr /bin /sbin /lib /lib32 /lib64 /libx32 /etc/ld.so.cache /etc/ld.so.conf \
+	/etc/ld.so.conf.d /etc/alternatives /etc/localtime /etc/passwd /etc/group \
+	/etc/nsswitch.conf /etc/ssl /etc/ca-certificates /etc/mime.types; do
+	[ -e "$p" ] || continue
+	if [ -L "$p" ]; then
+		binds="$binds --symlink $(readlink "$p") $p"
+	else
+		binds="$binds --ro-bind $p $p"
+	fi
+done
+bwrap_cmd="bwrap --unshare-all --die-with-parent --new-session $binds --proc /proc --dev /dev --tmpfs /tmp /bin/true"
+sb_cmd="$dir/sandbox run -- /bin/true"
+
+python3 "$top/benches/startup.py" "$as_user" "$sb_cmd" "$bwrap_cmd"
+
+for b in "$top"/benches/*.sh; do
+	case "$b" in */run.sh) continue ;; esac
+	echo
+	echo "== $(basename "$b")"
+	sh "$b" "$build" || echo "(bench $(basename "$b") failed)"
+done
+cd /
+rm -rf "$dir"
