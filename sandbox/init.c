@@ -120,7 +120,10 @@ static void reap_loop(struct init_ctx *c, int sfd, pid_t payload)
 			_exit(125);
 		}
 		if (si.ssi_signo != SIGCHLD) {
-			kill(payload, (int)si.ssi_signo);
+			/* With --interactive the terminal's own signals (SI_KERNEL)
+			 * already reached the payload, which shares our group. */
+			if (!(c->p->interactive && si.ssi_code == SI_KERNEL))
+				kill(payload, (int)si.ssi_signo);
 			continue;
 		}
 		while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
@@ -142,6 +145,11 @@ void init_main(struct init_ctx *c)
 		_exit(125);
 	if (sync_recv(c->sync_fd, &m) < 0 || m.type != SYNC_GO)
 		_exit(125);
+	/* Leave the caller's process group unless the payload must share its
+	 * terminal: a Ctrl-C then reaches only the launcher, which forwards it
+	 * once, instead of reaching init too and arriving twice. */
+	if (!c->p->interactive)
+		setpgid(0, 0);
 	if (setup(c, &err) < 0)
 		fail(c, &err);
 	sfd = block_signals(&set);

@@ -245,7 +245,8 @@ static void on_signal(struct run *r)
 	/* init forwards these to the payload (its handlers are signalfd-blocked,
 	 * which lets signals from an ancestor namespace through). */
 	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		kill(r->pid, (int)si.ssi_signo);
+		if (!(r->p->interactive && si.ssi_code == SI_KERNEL))
+			kill(r->pid, (int)si.ssi_signo);
 }
 
 static void on_cpu_tick(struct run *r)
