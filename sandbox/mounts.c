@@ -104,7 +104,11 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 	struct sb_mount link = *m;
 	ssize_t n;
 
-	if (m->kind != SB_MOUNT_RO_BIND || strcmp(m->src, m->dst) != 0)
+	struct stat st;
+
+	/* Only where nothing is yet: over an existing dir (a --rootfs's own
+	 * /bin), a bind is what the policy asked for. */
+	if (m->kind != SB_MOUNT_RO_BIND || strcmp(m->src, m->dst) != 0 || lstat(dst, &st) == 0)
 		return 0;
 	n = readlink(src, target, sizeof(target) - 1);
 	if (n <= 0 || target[0] == '/')
@@ -334,21 +338,22 @@ static int enter_base(const struct sb_plan *p, struct sb_err *err)
 		return sb_fail(err, errno, "mount base tmpfs on " BASE);
 	if (mkdir(BASE NEWROOT, 0755) < 0 || mkdir(BASE OLDROOT, 0755) < 0)
 		return sb_fail(err, errno, "create base dirs");
-	if (p->rootfs) {
-		char src[4096];
-
-		snprintf(src, sizeof(src), "%s", p->rootfs);
-		if (mount(src, BASE NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
-	} else if (mount("tmpfs", BASE NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
-		return sb_fail(err, errno, "mount tmpfs for the new root");
-	}
 	if (chdir(BASE) < 0)
 		return sb_fail(err, errno, "chdir " BASE);
 	if (sys_pivot_root(BASE, BASE OLDROOT) < 0)
 		return sb_fail(err, errno, "pivot_root into the base tmpfs");
 	if (chdir("/") < 0)
 		return sb_fail(err, errno, "chdir /");
+	/* After the pivot, so a rootfs under the host's /tmp is reachable. */
+	if (p->rootfs) {
+		char src[4096];
+
+		snprintf(src, sizeof(src), OLDROOT "%s", p->rootfs);
+		if (mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
+	} else if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+		return sb_fail(err, errno, "mount tmpfs for the new root");
+	}
 	return 0;
 }
 

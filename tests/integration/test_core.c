@@ -395,3 +395,54 @@ Test(core, dev_is_minimal_and_works)
 	sb_assert_out_has(&o, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero");
 	sb_assert_out_has(&o, "4\nnull-ok\npts-ok");
 }
+
+Test(core, overlay_writes_are_thrown_away)
+{
+	struct sb_out o;
+	const char *dir = sb_user_dir("lower");
+	char spec[4200], file[4200];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "%s/f", dir);
+	f = fopen(file, "w");
+	fputs("orig\n", f);
+	fclose(f);
+	chmod(file, 0666);
+	/* Copy-up keeps the owner, so it must be mapped: the test user's. */
+	if (getuid() == 0)
+		cr_assert(chown(file, (uid_t)atoi(sb_env("SANDBOX_TEST_UID", "1001")),
+				(gid_t)atoi(sb_env("SANDBOX_TEST_GID", "1001"))) == 0);
+	snprintf(spec, sizeof(spec), "%s:/layer", dir);
+	sb_run(&o, "--overlay", spec, "--", "sh", "-c", "echo new > /layer/f; echo x > /layer/g; cat /layer/f /layer/g", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert_str_eq(o.out, "new\nx\n");
+	f = fopen(file, "r");
+	cr_assert(fgets(spec, sizeof(spec), f));
+	fclose(f);
+	cr_assert_str_eq(spec, "orig\n", "the host file changed");
+	snprintf(file, sizeof(file), "%s/g", dir);
+	cr_assert(access(file, F_OK) < 0, "a new file reached the host");
+}
+
+Test(core, rootfs_replaces_the_root)
+{
+	struct sb_out o;
+	const char *root = sb_user_dir("rootfs");
+	char bin[4200], cmd[8400];
+
+	if (access("/bin/busybox", X_OK) < 0)
+		cr_skip_test("busybox-static is not installed");
+	snprintf(bin, sizeof(bin), "%s/bin", root);
+	mkdir(bin, 0755);
+	snprintf(cmd, sizeof(cmd), "cp /bin/busybox %s/bin/ && chown -R %s:%s %s", root,
+		 sb_env("SANDBOX_TEST_UID", "1001"), sb_env("SANDBOX_TEST_GID", "1001"), root);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(bin, sizeof(bin), "%s/marker-%d", root, getpid());
+	fclose(fopen(bin, "w"));
+	/* A policy of its own: the default one would bind the host's /usr. */
+	snprintf(cmd, sizeof(cmd), "rootfs %s\nproc\ndev\ntmpfs /tmp\n", root);
+	sb_run(&o, "--policy", sb_write_file("rootfs.policy", cmd), "--", "/bin/busybox", "sh", "-c",
+	       "/bin/busybox ls / | /bin/busybox grep -c marker-; /bin/busybox touch /x 2>&1", NULL);
+	cr_assert(strstr(o.out, "1\n"), "%s%s", o.out, o.err);
+	cr_assert(strstr(o.out, "Read-only file system"), "rootfs must be read-only: %s", o.out);
+}
