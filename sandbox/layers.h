@@ -29,3 +29,6 @@ int caps_child(const struct sb_plan *p, struct sb_err *err);
 /* limits.c (payload): rlimits and no_new_privs. */
 int limits_child(const struct sb_plan *p, struct sb_err *err);
 int limits_no_new_privs(struct sb_err *err);
+
+/* landlock.c (payload, after no_new_privs): filesystem rules and scoping. */
+int landlock_child(const struct sb_plan *p, struct sb_err *err);

@@ -262,6 +262,20 @@ H(opt_net)
 	return 0;
 }
 
+H(opt_landlock)
+{
+	static const char *const modes[SB_LANDLOCK_MAX] = {
+		[SB_LANDLOCK_AUTO] = "auto", [SB_LANDLOCK_REQUIRED] = "required", [SB_LANDLOCK_OFF] = "off",
+	};
+
+	for (int i = 0; i < SB_LANDLOCK_MAX; i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			p->landlock = (enum sb_landlock)i;
+			return 0;
+		}
+	return sb_failx(err, EINVAL, "unknown landlock mode '%s' (expected auto, required or off)", arg);
+}
+
 /* ---- process ---- */
 
 H(opt_interactive)
@@ -467,6 +481,8 @@ static const struct sb_option table[] = {
 	O("map-to", SB_ARG_ONE, false, "UID", "identity", opt_map_to, "outside uid for root callers (default 65534)"),
 
 	O("net", SB_ARG_ONE, false, "none|host", "network", opt_net, "none: own namespace with loopback (default); host: share the caller's"),
+
+	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
 
 	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
 	O("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),

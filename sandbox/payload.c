@@ -159,6 +159,9 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	r = limits_no_new_privs(err);
 	if (r < 0)
 		return r;
+	r = landlock_child(p, err); /* needs no_new_privs; opens paths of the new root */
+	if (r < 0)
+		return r;
 	return fds_cloexec(p, err);
 }
 

@@ -97,6 +97,13 @@ struct sb_limits {
 	char *cgroup_parent; /* --cgroup-parent PATH, NULL = find one */
 };
 
+enum sb_landlock {
+	SB_LANDLOCK_AUTO = 0, /* apply when the kernel has it (default) */
+	SB_LANDLOCK_REQUIRED, /* fail closed without it */
+	SB_LANDLOCK_OFF,
+	SB_LANDLOCK_MAX,
+};
+
 struct sb_plan {
 	char **argv; /* the command, NULL-terminated; NULL for check/explain */
 
@@ -119,6 +126,7 @@ struct sb_plan {
 	bool map_to_set;
 
 	enum sb_net net;
+	enum sb_landlock landlock;
 
 	/* process */
 	bool interactive; /* keep the caller's session and terminal */

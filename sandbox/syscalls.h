@@ -132,3 +132,64 @@ static inline long sys_join_new_session_keyring(void)
 	return -1;
 #endif
 }
+
+/* Landlock (Linux 5.13+). UAPI constants newer than the build headers. */
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+#define SB_LANDLOCK_RULE_PATH_BENEATH 1
+#define SB_LL_FS_EXECUTE (1ULL << 0)
+#define SB_LL_FS_WRITE_FILE (1ULL << 1)
+#define SB_LL_FS_READ_FILE (1ULL << 2)
+#define SB_LL_FS_READ_DIR (1ULL << 3)
+#define SB_LL_FS_REFER (1ULL << 13) /* ABI 2 */
+#define SB_LL_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
+#define SB_LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#define SB_LL_FS_ALL_V1 ((1ULL << 13) - 1)
+#define SB_LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
+#define SB_LL_SCOPE_SIGNAL (1ULL << 1) /* ABI 6 */
+
+struct sb_landlock_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+struct sb_landlock_path_beneath_attr {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+
+static inline int sys_landlock_create_ruleset(const struct sb_landlock_ruleset_attr *attr, size_t size,
+					      uint32_t flags)
+{
+#ifdef __NR_landlock_create_ruleset
+	return (int)syscall(__NR_landlock_create_ruleset, attr, size, flags);
+#else
+	(void)attr, (void)size, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_landlock_add_rule(int fd, int type, const void *attr, uint32_t flags)
+{
+#ifdef __NR_landlock_add_rule
+	return (int)syscall(__NR_landlock_add_rule, fd, type, attr, flags);
+#else
+	(void)fd, (void)type, (void)attr, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static inline int sys_landlock_restrict_self(int fd, uint32_t flags)
+{
+#ifdef __NR_landlock_restrict_self
+	return (int)syscall(__NR_landlock_restrict_self, fd, flags);
+#else
+	(void)fd, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
