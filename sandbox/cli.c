@@ -35,6 +35,35 @@ static int unknown(const char *name, struct sb_err *err)
 	return sb_failx(err, EINVAL, "unknown option '--%s'; see 'sandbox run --help'", name);
 }
 
+/* A scalar option given twice on one command line with two different
+ * values is almost always a mistake (a pasted line, a bad script); say so
+ * instead of silently taking the later one. Policies may still be
+ * overridden: this only compares the command line with itself. */
+static int check_twice(int argc, char **argv, int upto, const struct sb_option *o, const char *arg,
+		       struct sb_err *err)
+{
+	const char *cur = arg ? arg : "";
+
+	for (int i = 0; i < upto; i++) {
+		const struct sb_option *seen;
+		const char *prev;
+		char name[64];
+
+		if (strcmp(argv[i], "--") == 0 || strncmp(argv[i], "--", 2) != 0)
+			return 0;
+		seen = lookup(argv[i], &prev, name, sizeof(name));
+		if (seen && !prev && seen->arg == SB_ARG_ONE && i + 1 < argc)
+			prev = argv[++i];
+		if (seen != o)
+			continue;
+		if (strcmp(prev ? prev : "", cur) == 0)
+			return 0;
+		return sb_failx(err, EINVAL, "option '--%s' given twice, as '%s' and '%s': keep one", o->name,
+				prev ? prev : "", cur);
+	}
+	return 0;
+}
+
 /* One pass over the options; apply those where want_policy matches
  * (o is the policy option). Returns the index of the command, or -errno. */
 static int pass(int argc, char **argv, struct sb_plan *p, bool want_policy, struct sb_err *err)
@@ -64,6 +93,8 @@ static int pass(int argc, char **argv, struct sb_plan *p, bool want_policy, stru
 			return sb_failx(err, EINVAL, "option '--%s' takes no argument", name);
 		if ((strcmp(o->name, "policy") == 0) != want_policy)
 			continue;
+		if (!o->multi && check_twice(argc, argv, w == argv[i] ? i : i - 1, o, arg, err) < 0)
+			return -EINVAL;
 		err->col = -1;
 		r = options_apply(p, o, arg, &loc, err);
 		if (r < 0)

@@ -63,11 +63,17 @@ void sb_hint(struct sb_err *err, const char *fmt, ...)
 	size_t n = strlen(err->msg);
 	va_list ap;
 
-	if (n + 8 >= sizeof(err->msg))
+	/* One line: the hint goes in parentheses after the message. */
+	if (n + 12 >= sizeof(err->msg))
 		return;
-	memcpy(err->msg + n, "\nHint: ", 8);
-	n += 7;
+	memcpy(err->msg + n, " (hint: ", 9);
+	n += 8;
 	va_start(ap, fmt);
-	vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	vsnprintf(err->msg + n, sizeof(err->msg) - n - 1, fmt, ap);
 	va_end(ap);
+	n = strlen(err->msg);
+	if (n + 1 < sizeof(err->msg)) {
+		err->msg[n] = ')';
+		err->msg[n + 1] = '\0';
+	}
 }

@@ -42,5 +42,5 @@ int sb_failx(struct sb_err *err, int errnum, const char *fmt, ...)
  * Returns -err->errnum so it can be the last statement of an error path. */
 int sb_wrap(struct sb_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Add a hint line ("Hint: ...") to the existing message. */
+/* Append " (hint: ...)" to the message: how to fix it, on the same line. */
 void sb_hint(struct sb_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -110,6 +110,25 @@ static uint64_t clone_flags(const struct sb_plan *p)
 	return f;
 }
 
+/* The usual reasons a user namespace cannot be made, with the knob. */
+static int clone_failed(int e, struct sb_err *err)
+{
+	int r;
+
+	if (e == ENOSPC || e == EUSERS) {
+		r = sb_failx(err, e, "cannot create a user namespace: the limit user.max_user_namespaces is 0 or used up");
+		sb_hint(err, "sysctl -w user.max_user_namespaces=15000");
+	} else if (e == EPERM) {
+		r = sb_failx(err, e, "cannot create a user namespace: the kernel refused (unprivileged user namespaces are disabled)");
+		sb_hint(err, "Debian: sysctl -w kernel.unprivileged_userns_clone=1; Ubuntu 24.04: sysctl -w "
+			     "kernel.apparmor_restrict_unprivileged_userns=0 or give sandbox an AppArmor profile with 'userns,'; "
+			     "in a container, allow clone/unshare of user namespaces in its seccomp profile");
+	} else {
+		r = sb_fail(err, e, "create the sandbox's namespaces (clone3)");
+	}
+	return r;
+}
+
 static int spawn(struct run *r, struct sb_err *err)
 {
 	struct sb_clone_args args = { .exit_signal = SIGCHLD };
@@ -133,16 +152,8 @@ static int spawn(struct run *r, struct sb_err *err)
 		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = (pid_t)syscall(SYS_clone, (unsigned long)(args.flags | SIGCHLD), NULL, &pidfd, NULL, NULL);
 	}
-	if (pid < 0) {
-		int e = errno;
-		int rr = sb_fail(err, e, "create the sandbox's namespaces (clone)");
-
-		if (e == EPERM || e == ENOSPC || e == EINVAL)
-			sb_hint(err, "unprivileged user namespaces are disabled or exhausted: check sysctl "
-				     "user.max_user_namespaces (must be > 0), kernel.unprivileged_userns_clone=1 "
-				     "(Debian), kernel.apparmor_restrict_unprivileged_userns=0 (Ubuntu)");
-		return rr;
-	}
+	if (pid < 0)
+		return clone_failed(errno, err);
 	if (pid == 0) {
 		struct init_ctx c = {
 			.p = r->p, .io = r->io, .sc = &r->sc, .cg = &r->cg, .sync_fd = r->sync[1],

@@ -458,20 +458,22 @@ H(opt_seccomp_profile)
 }
 
 #define O(n, a, pth, mv, grp, fn, hlp) { .name = n, .arg = a, .path = pth, .metavar = mv, .group = grp, .help = hlp, .apply = fn }
+/* L: a list option; every use adds one more entry, in order. */
+#define L(n, a, pth, mv, grp, fn, hlp) { .name = n, .arg = a, .path = pth, .multi = true, .metavar = mv, .group = grp, .help = hlp, .apply = fn }
 
 static const struct sb_option table[] = {
-	O("policy", SB_ARG_ONE, true, "NAME|PATH", "policy", opt_policy, "load a policy (repeatable; later wins). Without any, 'default' is used"),
+	L("policy", SB_ARG_ONE, true, "NAME|PATH", "policy", opt_policy, "load a policy (repeatable; later wins). Without any, 'default' is used"),
 
-	O("ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind, "bind SRC read-only (recursively) at DST"),
-	O("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
-	O("bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind, "bind SRC read-write at DST"),
-	O("bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
-	O("overlay", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
-	O("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
-	O("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
-	O("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
-	O("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
-	O("dev", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm"),
+	L("ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind, "bind SRC read-only (recursively) at DST"),
+	L("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
+	L("bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind, "bind SRC read-write at DST"),
+	L("bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
+	L("overlay", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
+	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
+	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
+	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
+	L("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
+	L("dev", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm"),
 	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
 	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
 	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
@@ -485,9 +487,9 @@ static const struct sb_option table[] = {
 	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
 
 	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
-	O("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
-	O("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
-	O("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
+	L("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
+	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
+	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
 
 	O("memory", SB_ARG_ONE, false, "SIZE", "limits", opt_memory, "memory of the whole tree (swap included)"),
 	O("pids", SB_ARG_ONE, false, "N", "limits", opt_pids, "number of processes and threads"),
@@ -509,9 +511,9 @@ static const struct sb_option table[] = {
 	O("report", SB_ARG_ONE, true, "FILE", "results", opt_report, "write the JSON report to FILE ('-' for stderr)"),
 	O("meta", SB_ARG_ONE, true, "FILE", "results", opt_meta, "write an isolate-compatible meta file"),
 
-	O("syscalls", SB_ARG_ONE, false, "RULE", "syscalls", opt_syscalls, "'default ACTION' or 'ACTION NAME|@SET... [if argN OP VALUE]'"),
+	L("syscalls", SB_ARG_ONE, false, "RULE", "syscalls", opt_syscalls, "'default ACTION' or 'ACTION NAME|@SET... [if argN OP VALUE]'"),
 	O("syscalls-log", SB_ARG_NONE, false, NULL, "syscalls", opt_syscalls_log, "report denied syscalls instead of enforcing (to learn what a tool needs)"),
-	O("seccomp-profile", SB_ARG_ONE, true, "FILE", "syscalls", opt_seccomp_profile, "import a Docker/OCI seccomp JSON profile"),
+	L("seccomp-profile", SB_ARG_ONE, true, "FILE", "syscalls", opt_seccomp_profile, "import a Docker/OCI seccomp JSON profile"),
 };
 
 const struct sb_option *options_table(size_t *n)

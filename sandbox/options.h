@@ -19,6 +19,7 @@ struct sb_option {
 	const char *name;
 	enum sb_arg arg;
 	bool path; /* argument holds paths: ${VAR} expansion applies in policies */
+	bool multi; /* a list: each use adds an entry (binds, env, rules) */
 	const char *metavar;
 	const char *group;
 	const char *help;

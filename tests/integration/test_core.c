@@ -108,6 +108,9 @@ Test(core, bad_options_exit_125_with_a_message)
 	sb_run(&o, "--stderr", "/tmp/x", "--stderr-to-stdout", "--", "true", NULL);
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "conflicts with");
+	sb_run(&o, "--net", "none", "--hostname", "a", "--net", "host", "--", "true", NULL);
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "option '--net' given twice, as 'none' and 'host'");
 	sb_run(&o, "--map-to", "0", "--", "true", NULL);
 	sb_assert_status(&o, 125);
 	sb_run(&o, NULL);
@@ -445,4 +448,24 @@ Test(core, rootfs_replaces_the_root)
 	       "/bin/busybox ls / | /bin/busybox grep -c marker-; /bin/busybox touch /x 2>&1", NULL);
 	cr_assert(strstr(o.out, "1\n"), "%s%s", o.out, o.err);
 	cr_assert(strstr(o.out, "Read-only file system"), "rootfs must be read-only: %s", o.out);
+}
+
+Test(core, user_namespaces_disabled_is_explained)
+{
+	struct sb_out o;
+	char script[4096];
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+	/* user.max_user_namespaces is per user namespace: set it to 0 in a
+	 * throwaway one (as bubblewrap's --disable-userns does) and start
+	 * the sandbox there. */
+	snprintf(script, sizeof(script),
+		 "unshare -Ur sh -c 'echo 0 > /proc/sys/user/max_user_namespaces && exec %s run -- true'", sb_bin());
+	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
+	if (strstr(o.err, "max_user_namespaces: Permission denied"))
+		cr_skip_test("cannot lower the limit in a child namespace here");
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "cannot create a user namespace");
+	sb_assert_err_has(&o, "user.max_user_namespaces");
+	cr_assert(strchr(o.err, '\n') == o.err + strlen(o.err) - 1, "one line: %s", o.err);
 }
