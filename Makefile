@@ -20,7 +20,10 @@ PKGS_REQ = libseccomp libcap-ng
 # libbpf is optional: with it, HAVE_LIBBPF builds the eBPF layer.
 HAVE_LIBBPF := $(shell pkg-config --exists libbpf 2>/dev/null && echo 1)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_REQ) jansson 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null)
+# The three small libraries are linked statically: fewer objects for ld.so to
+# map and relocate at every start (the launcher's start-up is on the hot path
+# of every judged run); glibc stays shared.
+PKG_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null) -Wl,-Bdynamic
 ifeq ($(HAVE_LIBBPF),1)
 DEFS += -DHAVE_LIBBPF=1
 endif

@@ -6,7 +6,7 @@ set -u
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
-chmod 755 "$dir"
+chmod 1777 "$dir"
 cp "$top/$build/sandbox" "$dir/"
 export SANDBOX_BENCH_DIR="$dir" SANDBOX_BIN="$dir/sandbox"
 as_user=""
