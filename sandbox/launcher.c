@@ -370,6 +370,16 @@ static void release(struct run *r)
 	seccomp_release(&r->sc);
 }
 
+/* Checked before the launcher opens anything: a --keep-fd that is not open
+ * in the caller could otherwise name one of our own descriptors. */
+static int check_keep_fds(const struct sb_plan *p, struct sb_err *err)
+{
+	for (size_t i = 0; i < p->n_keep_fds; i++)
+		if (fcntl(p->keep_fds[i], F_GETFD) < 0)
+			return sb_fail(err, errno, "--keep-fd %d: not an open descriptor of the caller", p->keep_fds[i]);
+	return 0;
+}
+
 static int prepare(struct run *r, struct sb_err *err)
 {
 	int rc;
@@ -427,7 +437,10 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 	sigset_t old;
 	int rc;
 
-	rc = block_launcher_signals(&r, &old, err);
+	sigprocmask(SIG_SETMASK, NULL, &old);
+	rc = check_keep_fds(p, err);
+	if (rc == 0)
+		rc = block_launcher_signals(&r, &old, err);
 	if (rc == 0)
 		rc = prepare(&r, err);
 	if (rc == 0)
