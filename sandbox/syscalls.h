@@ -132,3 +132,18 @@ static inline long sys_join_new_session_keyring(void)
 	return -1;
 #endif
 }
+
+/* landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) returns
+ * the kernel's Landlock ABI version (explain.c's probe; landlock.c's too). */
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+static inline int sys_landlock_abi_version(void)
+{
+#ifdef __NR_landlock_create_ruleset
+	return (int)syscall(__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
