@@ -407,12 +407,12 @@ H(opt_cgroup_parent)
 
 H(opt_stdin)
 {
-	(void)loc;
+	p->loc_stdin = *loc;
 	return set_str(&p->stdin_path, arg, err);
 }
 H(opt_stdout)
 {
-	(void)loc;
+	p->loc_stdout = *loc;
 	return set_str(&p->stdout_path, arg, err);
 }
 H(opt_stderr)
