@@ -3,7 +3,8 @@
  * policy_expand.c and every option handler in options.c), built with
  * clang -fsanitize=fuzzer,address,undefined by tests/fuzz/run.sh.
  *
- * The input is parsed as a policy file through fmemopen. Includes must not
+ * The input is parsed as a policy file through fmemopen; a valid result is
+ * printed back as `sandbox check` would (into memory). Includes must not
  * reach the file system, so every policy name or path resolves through an
  * open hook: "self" is the input itself (so include cycles get exercised),
  * built-in names are the compiled-in copies, anything else is "not found".
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -66,8 +68,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		return 0;
 	plan_init(&p);
-	if (policy_parse_stream(&p, f, "<fuzz>/self.policy", &err) == 0)
-		(void)plan_validate(&p, &err);
+	if (policy_parse_stream(&p, f, "<fuzz>/self.policy", &err) == 0 && plan_validate(&p, &err) == 0) {
+		/* A valid plan must also print (sandbox check) without trouble. */
+		char *out = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&out, &len);
+
+		if (m) {
+			check_print(m, &p);
+			fclose(m);
+		}
+		free(out);
+	}
 	/* The message must always be a terminated string. */
 	if (strlen(err.msg) >= sizeof(err.msg))
 		abort();
