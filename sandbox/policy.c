@@ -163,8 +163,18 @@ static bool split_line(struct line *l)
 static int unknown_directive(struct sb_err *err, const struct line *l, const char *word)
 {
 	const char *near = options_nearest(word);
+	size_t eq = strcspn(word, "=");
+	char name[64];
 
-	if (near)
+	/* Lines pasted from a command line: "--memory 1G", "memory=1G". */
+	snprintf(name, sizeof(name), "%.*s", (int)(eq < sizeof(name) - 1 ? eq : sizeof(name) - 1), word);
+	if (strncmp(word, "--", 2) == 0 && options_find(name + 2))
+		sb_failx(err, EINVAL, "unknown directive '%.64s' (expected '%s': directives are written without '--')",
+			 word, name + 2);
+	else if (word[eq] == '=' && options_find(name))
+		sb_failx(err, EINVAL, "unknown directive '%.64s' (expected '%s ARGUMENT': a blank, not '=', "
+				      "separates the argument)", word, name);
+	else if (near)
 		sb_failx(err, EINVAL, "unknown directive '%.64s' (did you mean '%s'?)", word, near);
 	else
 		sb_failx(err, EINVAL, "unknown directive '%.64s' (expected a 'sandbox run' option without '--', "
@@ -374,7 +384,7 @@ int policy_load(struct sb_plan *p, const char *name, const struct sb_loc *from, 
 	else
 		f = open_named(name, path, sizeof(path), err);
 	if (!f)
-		return err->msg[0] ? -ENOENT : sb_fail(err, errno, "policy '%.200s'", path[0] ? path : name);
+		return err->msg[0] ? -err->errnum : sb_fail(err, errno, "policy '%.200s'", path[0] ? path : name);
 	key = path[0] == '<' || open_hook ? strdup(path) : realpath(path, NULL);
 	if (!key)
 		key = strdup(path);

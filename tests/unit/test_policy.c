@@ -262,6 +262,19 @@ Test(policy, unknown_directive_without_suggestion)
 		  "       |   ^");
 }
 
+Test(policy, command_line_spellings_get_a_hint)
+{
+	parse_err("--memory 1G\n",
+		  "t.policy:1:1: error: unknown directive '--memory' (expected 'memory': directives are written without '--')\n"
+		  "     1 | --memory 1G\n"
+		  "       | ^");
+	parse_err("memory=1G\n",
+		  "t.policy:1:1: error: unknown directive 'memory=1G' (expected 'memory ARGUMENT': a blank, not '=', "
+		  "separates the argument)\n"
+		  "     1 | memory=1G\n"
+		  "       | ^");
+}
+
 Test(policy, flag_with_argument)
 {
 	parse_err("interactive yes\n",
