@@ -9,6 +9,9 @@
  * open hook: "self" is the input itself (so include cycles get exercised),
  * built-in names are the compiled-in copies, anything else is "not found".
  * ${HOME}/${USER} come from fixed values set at start-up.
+ *
+ * An input that starts with "\0CLI\n" is a command line instead: the rest,
+ * split at newlines, is the argument vector of `sandbox run` (cli.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cli.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -54,6 +58,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* cli_parse on the input's lines as argv. */
+static void fuzz_cli(const uint8_t *data, size_t size)
+{
+	struct sb_err err = SB_ERR_INIT;
+	char *copy = malloc(size + 1), *save = NULL;
+	char *argv[64];
+	int argc = 0;
+	struct sb_plan p;
+
+	if (!copy)
+		return;
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	for (char *a = strtok_r(copy, "\n", &save); a && argc < 63; a = strtok_r(NULL, "\n", &save))
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	plan_init(&p);
+	if (cli_parse(argc, argv, &p, true, &err) == 0)
+		(void)plan_validate(&p, &err);
+	plan_free(&p);
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sb_err err = SB_ERR_INIT;
@@ -62,6 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size == 0)
 		return 0;
+	if (size >= 5 && memcmp(data, "\0CLI\n", 5) == 0) {
+		fuzz_cli(data + 5, size - 5);
+		return 0;
+	}
 	cur_data = data;
 	cur_size = size;
 	f = fmemopen((void *)data, size, "r");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make fuzz: build the policy parser fuzzer with clang's libFuzzer plus
 # ASan/UBSan and run it for FUZZ_SECONDS (default 600). New crashers land
-# in tests/fixtures/fuzz/ (committed, replayed by tests/unit/test_fuzz_regress.c).
+# in tests/fixtures/fuzz/ (commit them: tests/unit/test_fuzz_regress.c replays them).
 # Usage: tests/fuzz/run.sh BUILD_DIR
 set -eu
 build=${1:-build}
