@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -41,18 +42,24 @@ static int add_dir(struct policy_dir **d, size_t *n, const char *path, const cha
 	return 0;
 }
 
-static bool has_default(const char *dir)
+/* A build tree's policies/ counts only when it holds default.policy and
+ * belongs to root or the caller without being writable by others: a binary
+ * copied to /tmp/x/ must not pick up policies a stranger left in
+ * /tmp/policies. */
+static bool trusted_build_dir(const char *dir)
 {
 	char path[4096];
+	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/default.policy", dir);
-	return access(path, R_OK) == 0;
+	if (access(path, R_OK) != 0 || stat(dir, &st) < 0)
+		return false;
+	return (st.st_uid == 0 || st.st_uid == getuid()) && !(st.st_mode & S_IWOTH);
 }
 
 /* The build tree: the binary is BUILD/sandbox and the policies sit in
  * BUILD/../policies (a checkout) or beside it in policies/ (the test dir
- * tests/run.sh makes). Only a dir holding default.policy counts, so an
- * installed /usr/bin/sandbox never picks up a stray /usr/policies. */
+ * tests/run.sh makes). Only a trusted dir holding default.policy counts. */
 static int add_build_tree(struct policy_dir **d, size_t *n)
 {
 	static const char *const rel[] = { "/../policies", "/policies" };
@@ -71,7 +78,7 @@ static int add_build_tree(struct policy_dir **d, size_t *n)
 		char *real;
 
 		snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
-		if (!has_default(dir))
+		if (!trusted_build_dir(dir))
 			continue;
 		real = realpath(dir, NULL);
 		if (!real)
