@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "options.h"
 #include "policy_expand.h"
@@ -253,6 +254,9 @@ static int parse(struct sb_plan *p, FILE *f, const struct frame *fr, struct sb_e
 		l.text = buf;
 		r = parse_line(p, &l, err);
 	}
+	/* A read error must not pass for the end of a shorter policy. */
+	if (r == 0 && ferror(f))
+		return sb_fail(err, errno ? errno : EIO, "%s: read after line %u", fr->file, l.lineno);
 	return r;
 }
 
@@ -367,6 +371,16 @@ static FILE *open_named(const char *name, char *path, size_t len, struct sb_err 
 	return NULL;
 }
 
+/* fopen() opens a directory for reading; reading it then fails. Pipes and
+ * /dev/stdin are fine (`... | sandbox check /dev/stdin`). */
+static bool is_dir(FILE *f)
+{
+	struct stat st;
+	int fd = fileno(f);
+
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int policy_load(struct sb_plan *p, const char *name, const struct sb_loc *from, struct sb_err *err)
 {
 	char path[4096] = "";
@@ -385,6 +399,10 @@ int policy_load(struct sb_plan *p, const char *name, const struct sb_loc *from, 
 		f = open_named(name, path, sizeof(path), err);
 	if (!f)
 		return err->msg[0] ? -err->errnum : sb_fail(err, errno, "policy '%.200s'", path[0] ? path : name);
+	if (is_dir(f)) {
+		fclose(f);
+		return sb_failx(err, EISDIR, "policy '%.200s' is a directory (expected a policy file)", path);
+	}
 	key = path[0] == '<' || open_hook ? strdup(path) : realpath(path, NULL);
 	if (!key)
 		key = strdup(path);

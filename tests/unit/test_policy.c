@@ -598,6 +598,15 @@ Test(policy, missing_file)
 	cr_assert_str_eq(err.msg, path);
 }
 
+Test(policy, directory_is_not_a_policy)
+{
+	char want[600];
+
+	cr_assert_eq(load(tmp), -EISDIR);
+	snprintf(want, sizeof(want), "policy '%s' is a directory (expected a policy file)", tmp);
+	cr_assert_str_eq(err.msg, want);
+}
+
 Test(policy, deep_but_acyclic_includes_are_bounded)
 {
 	char name[64], text[128];
