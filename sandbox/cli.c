@@ -97,6 +97,8 @@ static int pass(int argc, char **argv, struct sb_plan *p, bool want_policy, stru
 			return -EINVAL;
 		err->col = -1;
 		r = options_apply(p, o, arg, &loc, err);
+		if (r < 0 && err->col == SB_COL_LOCATED)
+			return r; /* a policy file's error already says FILE:LINE:COL */
 		if (r < 0)
 			return sb_wrap(err, "option '--%s%s%s'", name, arg ? " " : "", arg ? arg : "");
 		if (want_policy)
@@ -116,7 +118,7 @@ int cli_parse(int argc, char **argv, struct sb_plan *p, bool allow_no_command, s
 		const struct sb_loc loc = { 0 };
 
 		r = policy_load(p, "default", &loc, err);
-		if (r < 0)
+		if (r < 0 && err->col != SB_COL_LOCATED)
 			return sb_wrap(err, "built-in policy 'default'");
 	}
 	cmd = pass(argc, argv, p, false, err);

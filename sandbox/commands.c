@@ -1,43 +1,99 @@
 /*
- * commands.c: check, explain and policies. First version: check validates.
+ * commands.c: the sub-commands besides run: check, explain, policies. Run
+ * in the launcher process as the caller; they read policies and probe the
+ * machine read-only, never create anything, and print (with check.c and
+ * explain.c, the only printing code besides report.c).
  */
 #include "commands.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "check.h"
 #include "cli.h"
+#include "explain.h"
 #include "policy.h"
+#include "policy_lookup.h"
 #include "report.h"
+
+/* Exit status for a bad policy or option (DESIGN.md: sandbox error). */
+#define EXIT_SETUP 125
 
 int cmd_check(int argc, char **argv)
 {
 	struct sb_err err = SB_ERR_INIT;
-	int rc = 0;
+	const struct sb_loc loc = { 0 };
+	struct sb_plan p;
+	int r = 0;
 
-	for (int i = 0; i < argc; i++) {
-		struct sb_plan p;
-		const struct sb_loc loc = { 0 };
-
-		plan_init(&p);
-		if (policy_load(&p, argv[i], &loc, &err) < 0 || plan_validate(&p, &err) < 0) {
-			report_error(&err);
-			rc = 125;
-		}
-		plan_free(&p);
+	if (argc < 1 || strcmp(argv[0], "--help") == 0) {
+		fputs("usage: sandbox check POLICY...\n"
+		      "Validate the policies (names or paths), merged in order as --policy would,\n"
+		      "and print the result as one policy. Exit 0 when valid, 125 when not.\n",
+		      argc < 1 ? stderr : stdout);
+		return argc < 1 ? EXIT_SETUP : 0;
 	}
-	return rc;
+	/* All of them into one plan: the same merge `run --policy A --policy B` does. */
+	plan_init(&p);
+	for (int i = 0; i < argc && r == 0; i++)
+		r = policy_load(&p, argv[i], &loc, &err);
+	if (r == 0)
+		r = plan_validate(&p, &err);
+	if (r < 0)
+		report_error(&err);
+	else
+		check_print(stdout, &p);
+	plan_free(&p);
+	return r < 0 ? EXIT_SETUP : 0;
 }
 
 int cmd_explain(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	fputs("sandbox: explain is not available yet\n", stderr);
-	return 125;
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_plan p;
+	int r;
+
+	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		fputs("usage: sandbox explain [RUN OPTIONS] [-- COMMAND...]\n"
+		      "Print what 'sandbox run' with these options would set up, and which layers\n"
+		      "this machine enforces, without creating anything.\n",
+		      stdout);
+		return 0;
+	}
+	plan_init(&p);
+	r = cli_parse(argc, argv, &p, true, &err);
+	if (r == 0)
+		r = plan_validate(&p, &err);
+	if (r < 0)
+		report_error(&err);
+	else
+		explain_print(stdout, &p);
+	plan_free(&p);
+	return r < 0 ? EXIT_SETUP : 0;
 }
 
 int cmd_policies(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	fputs("sandbox: policies is not available yet\n", stderr);
-	return 125;
+	struct sb_err err = SB_ERR_INIT;
+	struct policy_entry *e;
+	size_t n;
+
+	(void)argv;
+	if (argc > 0) {
+		fputs("usage: sandbox policies\nList the policies found, where, and which shadows which.\n", stderr);
+		return EXIT_SETUP;
+	}
+	if (policy_list(&e, &n, &err) < 0) {
+		report_error(&err);
+		return EXIT_SETUP;
+	}
+	printf("%-20s %-20s %s\n", "NAME", "FROM", "PATH");
+	for (size_t i = 0; i < n; i++) {
+		printf("%-20s %-20s %s", e[i].name, e[i].origin, e[i].path);
+		if (e[i].shadowed_by >= 0)
+			printf("  (shadowed by %s)", e[e[i].shadowed_by].path);
+		putchar('\n');
+	}
+	policy_list_free(e, n);
+	return 0;
 }

@@ -52,14 +52,18 @@ H(opt_policy)
 
 /* ---- filesystem ---- */
 
-static int add_mount(struct sb_plan *p, enum sb_mount_kind kind, char *src, const char *dst,
-		     bool optional, const struct sb_loc *loc, struct sb_err *err)
+/* dst_off: where dst starts inside the directive's argument, so an error in
+ * it gets an exact column (err->col is relative to the string parsed). */
+static int add_mount_at(struct sb_plan *p, enum sb_mount_kind kind, char *src, const char *dst,
+			size_t dst_off, bool optional, const struct sb_loc *loc, struct sb_err *err)
 {
 	struct sb_mount m = { .kind = kind, .optional = optional, .loc = *loc };
 	int r;
 
+	err->col = -1;
 	r = path_normalize(dst, &m.dst, err);
 	if (r < 0) {
+		err->col = (int)dst_off + (err->col > 0 ? err->col : 0);
 		free(src);
 		return r;
 	}
@@ -70,6 +74,12 @@ static int add_mount(struct sb_plan *p, enum sb_mount_kind kind, char *src, cons
 		return sb_fail(err, ENOMEM, "add mount");
 	}
 	return 0;
+}
+
+static int add_mount(struct sb_plan *p, enum sb_mount_kind kind, char *src, const char *dst,
+		     bool optional, const struct sb_loc *loc, struct sb_err *err)
+{
+	return add_mount_at(p, kind, src, dst, 0, optional, loc, err);
 }
 
 /* SRC[:DST] for binds and overlays; DST defaults to SRC. */
@@ -90,7 +100,7 @@ static int add_bind(struct sb_plan *p, enum sb_mount_kind kind, const char *arg,
 	r = path_normalize(copy, &src, err);
 	if (r < 0)
 		return r;
-	return add_mount(p, kind, src, dst ? dst : copy, optional, loc, err);
+	return add_mount_at(p, kind, src, dst ? dst : copy, dst ? (size_t)(dst - copy) : 0, optional, loc, err);
 }
 
 H(opt_ro_bind)
@@ -126,8 +136,13 @@ H(opt_tmpfs)
 		return sb_fail(err, ENOMEM, "copy argument");
 	opts = split_colon(copy);
 	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+		err->col = -1;
 		if (strncmp(tok, "size=", 5) == 0) {
 			r = parse_size(tok + 5, &size, err);
+			if (r < 0) {
+				err->col = (int)(tok + 5 - copy) + (err->col > 0 ? err->col : 0);
+				return r;
+			}
 		} else if (strncmp(tok, "mode=", 5) == 0) {
 			char *end;
 
@@ -170,7 +185,7 @@ H(opt_symlink)
 	target = strdup(copy);
 	if (!target)
 		return sb_fail(err, ENOMEM, "copy argument");
-	return add_mount(p, SB_MOUNT_SYMLINK, target, link, false, loc, err);
+	return add_mount_at(p, SB_MOUNT_SYMLINK, target, link, (size_t)(link - copy), false, loc, err);
 }
 
 H(opt_proc)
@@ -406,12 +421,12 @@ H(opt_cgroup_parent)
 
 H(opt_stdin)
 {
-	(void)loc;
+	p->loc_stdin = *loc;
 	return set_str(&p->stdin_path, arg, err);
 }
 H(opt_stdout)
 {
-	(void)loc;
+	p->loc_stdout = *loc;
 	return set_str(&p->stdout_path, arg, err);
 }
 H(opt_stderr)

@@ -115,6 +115,15 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 {
 	if (p->stderr_path && p->stderr_to_stdout)
 		return conflict(err, "stderr", &p->loc_stderr, "stderr-to-stdout", &p->loc_stderr_to_stdout);
+	/* Two opens of one file with O_TRUNC overwrite each other's output. */
+	if (p->stderr_path && p->stdout_path && strcmp(p->stderr_path, p->stdout_path) == 0) {
+		conflict(err, "stdout", &p->loc_stdout, "stderr", &p->loc_stderr);
+		sb_hint(err, "to send both to one file, write 'stdout FILE' and 'stderr-to-stdout'");
+		return -EINVAL;
+	}
+	/* stdout would truncate the input before the command reads it. */
+	if (p->stdin_path && p->stdout_path && strcmp(p->stdin_path, p->stdout_path) == 0)
+		return conflict(err, "stdin", &p->loc_stdin, "stdout", &p->loc_stdout);
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct sb_mount *m = &p->mounts[i];
 

@@ -157,7 +157,7 @@ struct sb_plan {
 	bool seccomp_off; /* "syscalls off": no filter at all (explicit, greppable) */
 
 	/* where each scalar came from, for "conflicting directives" messages */
-	struct sb_loc loc_stderr, loc_stderr_to_stdout, loc_rootfs;
+	struct sb_loc loc_stderr, loc_stderr_to_stdout, loc_rootfs, loc_stdin, loc_stdout;
 
 	/* interned strings (file names of locs) freed with the plan */
 	char **strings;

@@ -193,3 +193,9 @@ static inline int sys_landlock_restrict_self(int fd, uint32_t flags)
 	return -1;
 #endif
 }
+
+/* The kernel's Landlock ABI version, or -1 (explain.c's probe). */
+static inline int sys_landlock_abi_version(void)
+{
+	return sys_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+}

@@ -21,4 +21,9 @@ const char *policy_builtin(const char *name)
 			return builtin[i].text;
 	return NULL;
 }
+
+const char *policy_builtin_name(size_t i)
+{
+	return i < sizeof(builtin) / sizeof(builtin[0]) ? builtin[i].name : NULL;
+}
 C
