@@ -38,6 +38,15 @@ const char *check_mount_word(const struct sb_mount *m)
 	return (unsigned)m->kind < SB_MOUNT_KIND_MAX ? mount_words[m->kind] : "?";
 }
 
+const char *check_landlock_word(enum sb_landlock l)
+{
+	static const char *const words[SB_LANDLOCK_MAX] = {
+		[SB_LANDLOCK_AUTO] = "auto", [SB_LANDLOCK_REQUIRED] = "required", [SB_LANDLOCK_OFF] = "off",
+	};
+
+	return (unsigned)l < SB_LANDLOCK_MAX ? words[l] : "?";
+}
+
 const char *check_action_word(enum sb_sys_action a)
 {
 	return (unsigned)a < SB_SYS_ACTION_MAX ? action_words[a] : "?";
@@ -120,6 +129,7 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 	}
 	fprintf(f, "chdir %s\n", p->chdir ? p->chdir : "/");
 	fprintf(f, "hostname %s\n", p->hostname ? p->hostname : "sandbox");
+	fprintf(f, "landlock %s\n", check_landlock_word(p->landlock));
 }
 
 static void print_identity(FILE *f, const struct sb_plan *p)

@@ -17,6 +17,9 @@ void check_print(FILE *f, const struct sb_plan *p);
 const char *check_mount_word(const struct sb_mount *m);
 void check_mount_arg(const struct sb_mount *m, char *buf, size_t len);
 
+/* "auto", "required", "off" */
+const char *check_landlock_word(enum sb_landlock l);
+
 /* "allow", "deny", ... */
 const char *check_action_word(enum sb_sys_action a);
 

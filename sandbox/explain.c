@@ -4,6 +4,8 @@
  * the caller, in the launcher process only, and creates nothing: every
  * probe is a read (sysctls under /proc/sys, /proc/self/cgroup, access(2)
  * on cgroup files, and Landlock's version query, which makes no ruleset).
+ * Layer details (which rights Landlock grants where) stay in the layers;
+ * this file only says whether each layer will be there.
  */
 #include "explain.h"
 
@@ -299,10 +301,14 @@ static void print_layers(FILE *f, const struct sb_plan *p, const struct probe *p
 		p->net == SB_NET_HOST ? "" : ", net");
 	fprintf(f, "  %-16s %s\n", "seccomp",
 		p->seccomp_off ? "off (syscalls off)" : pr->seccomp ? "enforced (required)" : "MISSING: the run would fail");
-	if (pr->landlock_abi > 0)
-		fprintf(f, "  %-16s ABI %d available, not used yet\n", "landlock", pr->landlock_abi);
+	if (p->landlock == SB_LANDLOCK_OFF)
+		fprintf(f, "  %-16s off (landlock off)\n", "landlock");
+	else if (pr->landlock_abi > 0)
+		fprintf(f, "  %-16s enforced (ABI %d): writes only beneath the writable mounts\n", "landlock",
+			pr->landlock_abi);
 	else
-		fprintf(f, "  %-16s not available (%s), not used\n", "landlock",
+		fprintf(f, "  %-16s %s: not available (%s)\n", "landlock",
+			p->landlock == SB_LANDLOCK_REQUIRED ? "REQUIRED, the run would fail" : "skipped",
 			pr->landlock_errno == EOPNOTSUPP ? "disabled at boot" : "kernel lacks it");
 	if (!pr->cgroup_version)
 		fprintf(f, "  %-16s none found", "cgroup");

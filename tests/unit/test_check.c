@@ -51,7 +51,7 @@ Test(check, every_directive_round_trips)
 		"keep-env TERM\nmemory 1.5G\npids 32\ncpu-time 1500ms\nwall-time 2m\ncpus 0.5\ncpuset 0-1\n"
 		"output-limit 1000\nopen-files 64\nstack unlimited\nlimits best-effort\ncgroup-parent /cg\n"
 		"stdin /in\nstdout /out\nreport -\nmeta /meta\nstderr-to-stdout\nsyscalls default deny\n"
-		"syscalls allow read write\nsyscalls-log\nseccomp-profile /p.json\n";
+		"syscalls allow read write\nsyscalls-log\nseccomp-profile /p.json\nlandlock required\n";
 	struct sb_plan a, b;
 	char *pa, *pb;
 
@@ -67,6 +67,7 @@ Test(check, every_directive_round_trips)
 	cr_assert(strstr(pa, "\nmemory 1536M\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpu-time 1500ms\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpus 0.500\n"), "%s", pa);
+	cr_assert(strstr(pa, "\nlandlock required\n"), "%s", pa);
 	cr_assert(strstr(pa, "\nsyscalls default deny\nsyscalls allow read write\n"), "%s", pa);
 	cr_assert_eq(b.limits.memory, a.limits.memory);
 	cr_assert_eq(b.n_mounts, a.n_mounts);

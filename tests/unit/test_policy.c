@@ -187,8 +187,13 @@ Test(policy, every_io_and_syscall_directive)
 	cr_assert_str_eq(plan.sysrules[0].names[1], "write");
 	cr_assert(plan.syscalls_log);
 	cr_assert_str_eq(plan.seccomp_profiles[0], "/p.json");
-	parse_ok("stderr-to-stdout\n");
+	parse_ok("stderr-to-stdout\nlandlock required\n");
 	cr_assert(plan.stderr_to_stdout);
+	cr_assert_eq(plan.landlock, SB_LANDLOCK_REQUIRED);
+	parse_err("landlock maybe\n",
+		  "t.policy:1:10: error: landlock: unknown landlock mode 'maybe' (expected auto, required or off)\n"
+		  "     1 | landlock maybe\n"
+		  "       |          ^");
 }
 
 /* ---- precedence ---- */
