@@ -167,6 +167,9 @@ static int unknown_directive(struct sb_err *err, const struct line *l, const cha
 	size_t eq = strcspn(word, "=");
 	char name[64];
 
+	/* "include" is a policy-only spelling, not in the option table. */
+	if (edit_distance(word, "include") <= 2)
+		near = "include";
 	/* Lines pasted from a command line: "--memory 1G", "memory=1G". */
 	snprintf(name, sizeof(name), "%.*s", (int)(eq < sizeof(name) - 1 ? eq : sizeof(name) - 1), word);
 	if (strncmp(word, "--", 2) == 0 && options_find(name + 2))

@@ -258,6 +258,14 @@ Test(policy, unknown_directive_suggests)
 		  "       | ^");
 }
 
+Test(policy, unknown_directive_suggests_include)
+{
+	parse_err("inclde judge\n",
+		  "t.policy:1:1: error: unknown directive 'inclde' (did you mean 'include'?)\n"
+		  "     1 | inclde judge\n"
+		  "       | ^");
+}
+
 Test(policy, unknown_directive_without_suggestion)
 {
 	parse_err("  frobnicate yes\n",
