@@ -68,6 +68,9 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 INTEG_SRCS := $(wildcard tests/integration/test_*.c)
 INTEG_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/integ_%,$(INTEG_SRCS))
 
+# The fuzz replay compiles the fuzzer's entry point in.
+$(BUILD)/tests/test_fuzz_regress: tests/fuzz/fuzz_policy.c
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isandbox -o $@ $< $(LIB_OBJS) $(LIBS) -lcriterion
