@@ -8,6 +8,9 @@
 
 #include <string.h>
 
+#include "seccomp.h"
+#include "syscall_sets.h"
+#include "sysconsts.h"
 #include "util.h"
 
 static const struct sb_harden list[] = {
@@ -55,4 +58,14 @@ void seccomp_harden_print(FILE *f)
 	fputs("x32, i386 ABIs  killed (other syscall tables escape the filter); re-admit with 'syscalls arch'\n", f);
 	for (size_t i = 0; i < ELEMENTSOF(list); i++)
 		fprintf(f, "%-16s %s\n", list[i].name, list[i].why);
+}
+
+void seccomp_explain(FILE *f)
+{
+	fputs("# syscall sets (syscalls allow @SET)\n", f);
+	seccomp_sets_print(f);
+	fputs("\n# always-on hardening (syscalls unsafe-allow NAME to lift one)\n", f);
+	seccomp_harden_print(f);
+	fputs("\n# constants for conditions (syscalls deny ioctl if arg1 == TIOCSTI)\n", f);
+	sysconst_print(f);
 }

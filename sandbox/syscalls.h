@@ -132,3 +132,15 @@ static inline long sys_join_new_session_keyring(void)
 	return -1;
 #endif
 }
+
+/* seccomp(2): glibc has no wrapper; needed for SECCOMP_FILTER_FLAG_NEW_LISTENER. */
+static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
+{
+#ifdef __NR_seccomp
+	return (int)syscall(__NR_seccomp, op, flags, args);
+#else
+	(void)op, (void)flags, (void)args;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
