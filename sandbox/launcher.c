@@ -296,7 +296,7 @@ static void wait_loop(struct run *r)
 		}
 		if (pfd[1].revents)
 			on_sync(r);
-		if (pfd[6].revents & POLLIN)
+		if (pfd[6].revents) /* POLLHUP too: seccomp_handle stops polling a dead listener */
 			seccomp_handle(r->p, &r->sc, r->res);
 		if (pfd[0].revents)
 			return;
@@ -367,7 +367,7 @@ static void release(struct run *r)
 		close(r->sync[1]);
 	io_close(&r->io);
 	cgroup_release(&r->cg);
-	seccomp_release(&r->sc);
+	seccomp_teardown(&r->sc);
 }
 
 /* Checked before the launcher opens anything: a --keep-fd that is not open

@@ -69,6 +69,10 @@ struct sb_sys_cond {
 	uint64_t mask; /* for SB_OP_MASKED_EQ: (arg & mask) == value */
 };
 
+/* Extra ABIs a policy may re-admit with "syscalls arch x86|x32". */
+#define SB_ARCH_X86 0x1u
+#define SB_ARCH_X32 0x2u
+
 /* One "syscalls ACTION NAME..." directive, parsed by sysrules.c. */
 struct sb_sysrule {
 	enum sb_sys_action action;
@@ -153,6 +157,7 @@ struct sb_plan {
 	size_t n_sysrules;
 	char **seccomp_profiles; /* OCI/Docker JSON profiles to import, in order */
 	size_t n_seccomp_profiles;
+	unsigned sys_arches; /* "syscalls arch": extra ABIs, SB_ARCH_* bits (native only by default) */
 	bool syscalls_log; /* report denied syscalls instead of enforcing */
 	bool seccomp_off; /* "syscalls off": no filter at all (explicit, greppable) */
 

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "plan.h"
 #include "result.h"
@@ -34,4 +35,14 @@ int seccomp_poll_fd(const struct sb_seccomp *s);
  * recording denied syscall names into res. */
 void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_result *res);
 
-void seccomp_release(struct sb_seccomp *s);
+/* Launcher, at the end: free the program, close the sockets and listener.
+ * (Not seccomp_release: libseccomp owns that name.) */
+void seccomp_teardown(struct sb_seccomp *s);
+
+/* Print the syscalls log mode recorded, one line, for stderr at the end of
+ * a run; prints nothing when there are none. Called by main.c. */
+void seccomp_report_denied(FILE *f, const struct sb_result *res);
+
+/* Print the @sets, the always-on hardening and the named constants (for
+ * `sandbox explain`). */
+void seccomp_explain(FILE *f);

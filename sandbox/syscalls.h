@@ -199,3 +199,15 @@ static inline int sys_landlock_abi_version(void)
 {
 	return sys_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 }
+
+/* seccomp(2): glibc has no wrapper; needed for SECCOMP_FILTER_FLAG_NEW_LISTENER. */
+static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
+{
+#ifdef __NR_seccomp
+	return (int)syscall(__NR_seccomp, op, flags, args);
+#else
+	(void)op, (void)flags, (void)args;
+	errno = ENOSYS;
+	return -1;
+#endif
+}

@@ -1,0 +1,61 @@
+/*
+ * seccomp_int.h: what seccomp.c, seccomp_bpf.c, seccomp_notify.c and
+ * seccomp_oci.c share: the resolved filter ("table") the policy rules
+ * become before anything is compiled. Launcher side only.
+ */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+#define SC_NR_MAX 1024 /* native (x86_64) syscall numbers */
+#define SC_UNSET 0xffffffffu /* base[nr]: no rule, the default applies */
+
+/* An argument-checked rule: first match wins, checked before base[]. */
+struct sc_rule {
+	char *name; /* syscall name (resolved per ABI when emitted) */
+	uint32_t action; /* SECCOMP_RET_* with data */
+	size_t n_conds;
+	struct sb_sys_cond conds[6];
+};
+
+struct sc_table {
+	uint32_t dflt; /* SECCOMP_RET_* of the default action */
+	uint32_t base[SC_NR_MAX]; /* per native number, SC_UNSET = default */
+	uint64_t unsafe; /* "unsafe-allow": bit i = seccomp_harden_list()[i] */
+	struct sc_rule *rules; /* in declaration order; emitted last first */
+	size_t n_rules;
+	struct sc_extra {
+		char *name; /* not an x86_64 syscall (mmap2, socketcall): i386 only */
+		uint32_t action;
+	} *extra;
+	size_t n_extra;
+	unsigned arches; /* SB_ARCH_* extra ABIs */
+	bool notify; /* log mode: some action is SECCOMP_RET_USER_NOTIF */
+	int handoff_fd; /* log mode: the payload's end of the listener socket */
+};
+
+/* Apply one rule ("ACTION NAME... [if ...]") to the table; names may be
+ * @sets. Used for policy rules and imported OCI rules alike. Returns 0 or
+ * -errno with err set. */
+int sc_table_apply(struct sc_table *t, const struct sb_sysrule *r, struct sb_err *err);
+
+/* The SECCOMP_RET_* value of a plan action. */
+uint32_t sc_action(enum sb_sys_action a, int errnum);
+
+/* Import the Docker/OCI JSON profile at path into t (seccomp_oci.c).
+ * *dflt_set tells whether the profile set the default action. */
+int seccomp_oci_import(struct sc_table *t, const char *path, bool *dflt_set, struct sb_err *err);
+
+/* Stage 0 (seccomp_bpf.c): the ABI check, the always-on hardening and the
+ * argument-checked rules, as a BPF prefix that falls through to stage 1
+ * (libseccomp's tree) when nothing matched. *ret is malloc'd. */
+int sc_emit_stage0(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err);
+
+struct sb_seccomp;
+
+/* Payload, log mode: send the listener fd to the launcher (SCM_RIGHTS). */
+int seccomp_notify_handoff(struct sb_seccomp *s, int listener, struct sb_err *err);
