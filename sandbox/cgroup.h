@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "plan.h"
@@ -14,7 +15,8 @@
 struct sb_cgroup {
 	char version; /* '1', '2', or 0 when the run has no cgroup */
 	int clone_fd; /* v2: dir fd for CLONE_INTO_CGROUP, else -1 */
-	int event_fd; /* fd to poll for limit events (OOM, empty), or -1 */
+	int event_fd; /* fd to poll for limit events (OOM), or -1 */
+	short event_mask; /* poll events for event_fd: POLLPRI (v2 memory.events), POLLIN (v1 eventfd) */
 	void *impl; /* back end state */
 };
 
@@ -36,8 +38,16 @@ int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
  * (a limit fired), recording why in res. */
 bool cgroup_event(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res);
 
+/* Launcher, when the payload reached execve: CPU used so far is setup,
+ * not the payload's; later figures count from here. */
+void cgroup_mark_exec(struct sb_cgroup *cg);
+
 /* Launcher: CPU time used so far in microseconds (for the CPU limit), or -1. */
 long long cgroup_cpu_usage_us(struct sb_cgroup *cg);
+
+/* Launcher, CPU limit: 0 when the tree used limit_us or more, else how many
+ * microseconds to wait before looking again (no earlier crossing possible). */
+long long cgroup_cpu_check(struct sb_cgroup *cg, uint64_t limit_us);
 
 /* Launcher: kill every process of the run at once. */
 int cgroup_kill(struct sb_cgroup *cg);

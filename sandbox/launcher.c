@@ -224,6 +224,7 @@ static void on_sync(struct run *r)
 		case SYNC_EXEC:
 			r->exec_seen = true;
 			clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
+			cgroup_mark_exec(&r->cg);
 			if (r->p->limits.wall_time_us) {
 				struct sb_err e = SB_ERR_INIT;
 
@@ -260,18 +261,25 @@ static void on_signal(struct run *r)
 			kill(r->pid, (int)si.ssi_signo);
 }
 
+/* CPU limit: look when the tree could first have crossed it, and again
+ * after each look until it has (cgroup_cpu_check says when). */
 static void on_cpu_tick(struct run *r)
 {
+	struct itimerspec its = { 0 };
 	uint64_t ticks;
-	long long used;
+	long long next;
 
 	if (read(r->tick_fd, &ticks, sizeof(ticks)) < 0)
 		return;
-	used = cgroup_cpu_usage_us(&r->cg);
-	if (used >= 0 && (uint64_t)used >= r->p->limits.cpu_time_us) {
+	next = cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us);
+	if (next == 0) {
 		r->res->timeout = SB_TO_CPU;
 		kill_run(r);
+		return;
 	}
+	its.it_value.tv_sec = (time_t)(next / 1000000);
+	its.it_value.tv_nsec = (long)(next % 1000000) * 1000;
+	timerfd_settime(r->tick_fd, 0, &its, NULL);
 }
 
 /* Wait for init to exit, reacting to messages, signals and limits. */
@@ -283,7 +291,7 @@ static void wait_loop(struct run *r)
 			{ .fd = r->sync[0], .events = POLLIN },
 			{ .fd = r->sigfd, .events = POLLIN },
 			{ .fd = r->wall_fd, .events = POLLIN },
-			{ .fd = r->cg.event_fd, .events = POLLIN | POLLPRI },
+			{ .fd = r->cg.event_fd, .events = r->cg.event_mask },
 			{ .fd = r->tick_fd, .events = POLLIN },
 			{ .fd = seccomp_poll_fd(&r->sc), .events = POLLIN },
 		};
@@ -390,6 +398,7 @@ static int prepare(struct run *r, struct sb_err *err)
 	rc = cgroup_prepare(r->p, &r->cg, r->res, err);
 	if (rc < 0)
 		return rc;
+	limits_use(&r->res->enf); /* rlimit stand-ins where no cgroup enforces */
 	rc = io_open(r->p, &r->io, err);
 	if (rc < 0)
 		return rc;
@@ -421,7 +430,7 @@ static int start(struct run *r, struct sb_err *err)
 	if (rc < 0)
 		return sb_fail(err, -rc, "start the sandbox's init");
 	if (r->p->limits.cpu_time_us && r->cg.version)
-		return arm_timer(&r->tick_fd, 5000, true, err);
+		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us), false, err);
 	return 0;
 }
 

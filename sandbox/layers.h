@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "plan.h"
+#include "result.h"
 
 /* userns.c (launcher): write setgroups/uid_map/gid_map for child pid. */
 int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
@@ -26,6 +27,9 @@ int net_child(const struct sb_plan *p, struct sb_err *err);
 /* caps.c (payload): drop every capability in every set. */
 int caps_child(const struct sb_plan *p, struct sb_err *err);
 
+/* limits.c (launcher, before clone): which limits rlimits must stand in for
+ * (res->enf as cgroup_prepare filled it). */
+void limits_use(const struct sb_enforcement *enf);
 /* limits.c (payload): rlimits and no_new_privs. */
 int limits_child(const struct sb_plan *p, struct sb_err *err);
 int limits_no_new_privs(struct sb_err *err);

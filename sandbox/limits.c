@@ -10,20 +10,57 @@
 
 #include "layers.h"
 
-static int set_rlimit(int res, rlim_t v, const char *name, struct sb_err *err)
+/* Set by the launcher before clone; the payload reads its copy. */
+static struct sb_enforcement enforced;
+
+void limits_use(const struct sb_enforcement *enf)
+{
+	enforced = *enf;
+}
+
+/* Soft limit v, hard limit hard (>= v). */
+static int set_rlimit2(int res, rlim_t v, rlim_t hard, const char *name, struct sb_err *err)
 {
 	struct rlimit rl;
 
 	if (getrlimit(res, &rl) < 0)
 		return sb_fail(err, errno, "getrlimit(%s)", name);
-	if (rl.rlim_max != RLIM_INFINITY && v > rl.rlim_max)
+	if (rl.rlim_max != RLIM_INFINITY && (hard == RLIM_INFINITY || hard > rl.rlim_max))
 		return sb_failx(err, EPERM, "%s limit %llu is above the caller's hard limit %llu",
-				name, (unsigned long long)v, (unsigned long long)rl.rlim_max);
+				name, (unsigned long long)hard, (unsigned long long)rl.rlim_max);
 	rl.rlim_cur = v;
-	rl.rlim_max = v;
+	rl.rlim_max = hard;
 	if (setrlimit(res, &rl) < 0)
 		return sb_fail(err, errno, "setrlimit(%s, %llu)", name, (unsigned long long)v);
 	return 0;
+}
+
+static int set_rlimit(int res, rlim_t v, const char *name, struct sb_err *err)
+{
+	return set_rlimit2(res, v, v, name, err);
+}
+
+/* "limits best-effort" without a cgroup: per-process stand-ins, weaker
+ * than the cgroup limits they replace (docs/report.md says how):
+ * RLIMIT_AS caps address space, not memory in use; RLIMIT_CPU counts each
+ * process on its own, in whole seconds (SIGXCPU, then SIGKILL a second
+ * later); RLIMIT_NPROC counts the processes of the user in this user
+ * namespace (ucounts, Linux 5.14+; before that every process of the real
+ * uid on the machine). */
+static int best_effort(const struct sb_limits *l, struct sb_err *err)
+{
+	int r = 0;
+
+	if (enforced.memory == SB_ENF_RLIMIT)
+		r = set_rlimit(RLIMIT_AS, l->memory, "memory (RLIMIT_AS)", err);
+	if (r == 0 && enforced.cpu_time == SB_ENF_RLIMIT) {
+		rlim_t s = (rlim_t)((l->cpu_time_us + 999999) / 1000000);
+
+		r = set_rlimit2(RLIMIT_CPU, s, s + 1, "cpu-time (RLIMIT_CPU)", err);
+	}
+	if (r == 0 && enforced.pids == SB_ENF_RLIMIT)
+		r = set_rlimit(RLIMIT_NPROC, l->pids, "pids (RLIMIT_NPROC)", err);
+	return r;
 }
 
 int limits_child(const struct sb_plan *p, struct sb_err *err)
@@ -47,6 +84,9 @@ int limits_child(const struct sb_plan *p, struct sb_err *err)
 		if (r < 0)
 			return r;
 	}
+	r = best_effort(l, err);
+	if (r < 0)
+		return r;
 	/* Core dumps of a hostile payload would land in its rw dirs and can be
 	 * huge; judges and CI never want them. */
 	return set_rlimit(RLIMIT_CORE, 0, "core", err);

@@ -1,0 +1,54 @@
+/* burn SECONDS [THREADS] [unwaited]: burn CPU until this process (all its
+ * threads) used SECONDS of CPU, or forever for "inf". "unwaited": a child
+ * burns instead and the parent sleeps, never waiting for it. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double limit = -1;
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *burn(void *arg)
+{
+	volatile unsigned long x = 0;
+
+	(void)arg;
+	for (;;) {
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+		if (limit >= 0 && cpu_now() >= limit)
+			return NULL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int threads = argc > 2 ? atoi(argv[2]) : 1;
+	pthread_t t[64];
+
+	if (argc < 2)
+		return 2;
+	limit = strcmp(argv[1], "inf") == 0 ? -1 : atof(argv[1]);
+	if (argc > 3 && strcmp(argv[3], "unwaited") == 0) {
+		if (fork() == 0) {
+			burn(NULL);
+			_exit(0);
+		}
+		sleep((unsigned)(limit * 2 + 1));
+		return 0;
+	}
+	for (int i = 1; i < threads && i < 64; i++)
+		pthread_create(&t[i], NULL, burn, NULL);
+	burn(NULL);
+	return 0;
+}
