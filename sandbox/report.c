@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +34,14 @@ void result_free(struct sb_result *r)
 void report_verdict(const struct sb_plan *p, struct sb_result *res)
 {
 	int st = res->wait_status;
-
-	(void)p;
 	if (res->status == SB_ST_XX)
 		return;
 	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
 	res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	/* RLIMIT_CPU, the best-effort stand-in for --cpu-time, ends a process
+	 * with SIGXCPU (or SIGKILL at the hard limit): that is the time limit. */
+	if (res->timeout == SB_TO_NONE && p->limits.cpu_time_us && res->signal == SIGXCPU)
+		res->timeout = SB_TO_CPU;
 	if (res->timeout != SB_TO_NONE) {
 		res->status = SB_ST_TO;
 		snprintf(res->message, sizeof(res->message), "%s time limit exceeded",
