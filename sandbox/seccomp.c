@@ -156,7 +156,7 @@ int sc_table_apply(struct sc_table *t, const struct sb_sysrule *r, struct sb_err
 	return 0;
 }
 
-static void table_free(struct sc_table *t)
+void sc_table_free(struct sc_table *t)
 {
 	for (size_t i = 0; i < t->n_rules; i++)
 		free(t->rules[i].name);
@@ -230,7 +230,7 @@ static bool uses_notify(const struct sc_table *t)
 	return any;
 }
 
-static int build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *err)
+int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *err)
 {
 	struct sb_plan base;
 	bool baseline = !p->sys_default_set && p->n_seccomp_profiles == 0;
@@ -270,7 +270,7 @@ static void ctx_freep(scmp_filter_ctx *c)
 /* Stage 1: libseccomp's tree of unconditional per-syscall actions. With
  * no argument comparisons in it, the kernel can prove "always allowed"
  * for each allowed syscall and cache that (no filter run at all). */
-static int stage1(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err)
+int sc_emit_libseccomp(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err)
 {
 	_cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init(t->dflt);
 	_cleanup_close_ int fd = -1;
@@ -329,7 +329,7 @@ static int compile(const struct sc_table *t, struct sb_seccomp *s, struct sb_err
 
 	r = sc_emit_stage0(t, &s0, &n0, err);
 	if (r == 0)
-		r = stage1(t, &s1, &n1, err);
+		r = t->arches ? sc_emit_libseccomp(t, &s1, &n1, err) : sc_emit_tree(t, &s1, &n1, err);
 	if (r < 0)
 		return r;
 	if (n0 + n1 > BPF_MAXINSNS)
@@ -371,7 +371,7 @@ int seccomp_prepare(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err
 	s->sock_fd[0] = s->sock_fd[1] = -1;
 	if (!t)
 		return sb_fail(err, ENOMEM, "filter");
-	r = build_table(p, t, err);
+	r = sc_build_table(p, t, err);
 	if (r == 0 && t->notify) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s->sock_fd) < 0)
 			r = sb_fail(err, errno, "socketpair for the seccomp listener");
@@ -380,7 +380,7 @@ int seccomp_prepare(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err
 	}
 	if (r == 0)
 		r = compile(t, s, err);
-	table_free(t);
+	sc_table_free(t);
 	return r;
 }
 

@@ -55,6 +55,17 @@ int seccomp_oci_import(struct sc_table *t, const char *path, bool *dflt_set, str
  * (libseccomp's tree) when nothing matched. *ret is malloc'd. */
 int sc_emit_stage0(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err);
 
+/* Stage 1 for a native-only table (seccomp_tree.c): the per-syscall
+ * actions as a binary search, without libseccomp. *ret is malloc'd. */
+int sc_emit_tree(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err);
+
+/* Stage 1 through libseccomp (any ABI mix); the reference for the above. */
+int sc_emit_libseccomp(const struct sc_table *t, struct sock_filter **ret, size_t *ret_len, struct sb_err *err);
+
+/* Build the table of a plan (policy rules, OCI profiles, hardening). */
+int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *err);
+void sc_table_free(struct sc_table *t);
+
 struct sb_seccomp;
 
 /* Payload, log mode: send the listener fd to the launcher (SCM_RIGHTS). */
