@@ -1,0 +1,99 @@
+/*
+ * test_seccomp_hardening.c: the always-on part of the syscall filter holds
+ * whatever the policy allows, even `syscalls default allow`; clone3 is
+ * answered ENOSYS and glibc still makes threads and processes; other ABIs
+ * die; rules and log mode do what they say.
+ */
+#include "harness.h"
+
+TestSuite(seccomp_hardening, .timeout = 60);
+
+/* Run sysprobe WHAT under the default policy plus extra options. */
+static void probe(struct sb_out *o, const char *what, const char *opt, const char *val)
+{
+	char bind[4200];
+
+	snprintf(bind, sizeof(bind), "%s:/probe", sb_helper("sysprobe"));
+	if (opt)
+		sb_run(o, "--ro-bind", bind, opt, val, "--", "/probe", what, NULL);
+	else
+		sb_run(o, "--ro-bind", bind, "--", "/probe", what, NULL);
+}
+
+/* Blocked: an errno answer other than "reached the kernel", or death. */
+static void assert_blocked(const char *what, const char *opt, const char *val)
+{
+	struct sb_out o;
+
+	probe(&o, what, opt, val);
+	cr_assert(o.status == 128 + 31 || strstr(o.out, "errno 1\n") || strstr(o.out, "errno 38\n"),
+		  "%s (%s %s) was not blocked: status %d, %s%s", what, opt ? opt : "", val ? val : "", o.status,
+		  o.out, o.err);
+}
+
+Test(seccomp_hardening, always_on_even_with_default_allow)
+{
+	static const char *const denied[] = {
+		"unshare-user", "clone-newns", "io_uring_setup", "ptrace", "bpf",
+		"userfaultfd", "keyctl", "perf_event_open", "tiocsti",
+	};
+
+	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+		assert_blocked(denied[i], NULL, NULL);
+		assert_blocked(denied[i], "--syscalls", "default allow");
+	}
+}
+
+Test(seccomp_hardening, clone3_enosys_and_glibc_still_spawns)
+{
+	struct sb_out o;
+
+	probe(&o, "clone3", NULL, NULL);
+	sb_assert_out_has(&o, "errno 38\n"); /* ENOSYS */
+	probe(&o, "threads", NULL, NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "threads and fork ok");
+}
+
+Test(seccomp_hardening, other_abis_are_killed)
+{
+	struct sb_out o;
+
+	probe(&o, "x32", NULL, NULL);
+	cr_assert_eq(o.status, 128 + 31, "x32 syscall: status %d %s", o.status, o.out);
+	probe(&o, "int80", NULL, NULL);
+	cr_assert_eq(o.status, 128 + 31, "int 0x80: status %d %s", o.status, o.out);
+	probe(&o, "x32", "--syscalls", "default allow");
+	cr_assert_eq(o.status, 128 + 31, "x32 with default allow: status %d", o.status);
+}
+
+Test(seccomp_hardening, rules_and_actions)
+{
+	struct sb_out o;
+
+	probe(&o, "getppid", NULL, NULL);
+	sb_assert_out_has(&o, "ok");
+	probe(&o, "getppid", "--syscalls", "deny getppid");
+	sb_assert_out_has(&o, "errno 1\n");
+	probe(&o, "getppid", "--syscalls", "errno ENOSYS getppid");
+	sb_assert_out_has(&o, "errno 38\n");
+	probe(&o, "getppid", "--syscalls", "kill getppid");
+	cr_assert_eq(o.status, 128 + 31, "status %d", o.status);
+	probe(&o, "getppid", "--syscalls", "deny getppid getpid frobnicate");
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "frobnicate");
+}
+
+Test(seccomp_hardening, log_mode_names_what_would_be_denied)
+{
+	struct sb_out o;
+	char bind[4200];
+
+	snprintf(bind, sizeof(bind), "%s:/probe", sb_helper("sysprobe"));
+	sb_run(&o, "--ro-bind", bind, "--syscalls", "deny getppid", "--syscalls-log", "--report", "-", "--", "/probe",
+	       "getppid", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "ok"); /* log mode lets it through */
+	sb_assert_err_has(&o, "getppid");
+	sb_assert_err_has(&o, "\"denied_syscalls\": [\"getppid\"");
+}
