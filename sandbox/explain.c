@@ -8,6 +8,8 @@
  * this file only says whether each layer will be there.
  */
 #include "explain.h"
+#include "seccomp_harden.h"
+#include "syscall_sets.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -241,6 +243,27 @@ static void print_limits(FILE *f, const struct sb_plan *p, const struct probe *p
 	fprintf(f, "  %-16s %s\n", "mode", l->best_effort ? "best-effort" : "strict");
 }
 
+/* The members of every @set the rules name, so a reader sees what
+ * "allow @file-system" means on this build. */
+static void print_sets_used(FILE *f, const struct sb_plan *p)
+{
+	for (size_t i = 0; i < p->n_sysrules; i++)
+		for (char **n = p->sysrules[i].names; n && *n; n++) {
+			const struct sb_syscall_set *set = (*n)[0] == '@' ? syscall_set_find(*n) : NULL;
+			bool seen = false;
+
+			for (size_t j = 0; set && j <= i && !seen; j++)
+				for (char **m = p->sysrules[j].names; m && *m && !seen && (j < i || m < n); m++)
+					seen = strcmp(*m, *n) == 0;
+			if (!set || seen)
+				continue;
+			fprintf(f, "  %-16s", set->name);
+			for (const char *const *m = set->members; *m; m++)
+				fprintf(f, " %s", *m);
+			fputc('\n', f);
+		}
+}
+
 static void print_syscalls(FILE *f, const struct sb_plan *p)
 {
 	char rule[2048], loc[600];
@@ -263,6 +286,9 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 		fprintf(f, "  %-16s %s\n", "imported profile", p->seccomp_profiles[i]);
 	if (p->syscalls_log)
 		fputs("  syscalls-log: denials are reported, not enforced\n", f);
+	print_sets_used(f, p);
+	fputs("  always-on hardening (lift one with 'syscalls unsafe-allow NAME'):\n", f);
+	seccomp_harden_print(f);
 }
 
 static void print_process(FILE *f, const struct sb_plan *p)
