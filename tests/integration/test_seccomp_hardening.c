@@ -97,3 +97,33 @@ Test(seccomp_hardening, log_mode_names_what_would_be_denied)
 	sb_assert_err_has(&o, "getppid");
 	sb_assert_err_has(&o, "\"denied_syscalls\": [\"getppid\"");
 }
+
+/* A profile in Docker's own format, as moby's default.json is written. */
+Test(seccomp_hardening, docker_profile_import)
+{
+	struct sb_out o;
+	const char *profile = sb_write_file("docker.json",
+		"{\n"
+		"  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+		"  \"defaultErrnoRet\": 1,\n"
+		"  \"architectures\": [\"SCMP_ARCH_X86_64\"],\n"
+		"  \"syscalls\": [\n"
+		"    {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38},\n"
+		"    {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\",\n"
+		"     \"args\": [{\"index\": 0, \"value\": 0, \"valueTwo\": 0, \"op\": \"SCMP_CMP_EQ\"}]}\n"
+		"  ]\n"
+		"}\n");
+	char bind[4200];
+
+	snprintf(bind, sizeof(bind), "%s:/probe", sb_helper("sysprobe"));
+	sb_run(&o, "--ro-bind", bind, "--seccomp-profile", profile, "--", "/probe", "getppid", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "errno 38\n");
+	/* The always-on hardening still applies on top of an allow-all profile. */
+	sb_run(&o, "--ro-bind", bind, "--seccomp-profile", profile, "--", "/probe", "io_uring_setup", NULL);
+	sb_assert_out_has(&o, "errno 1\n");
+	/* A broken profile names the file and stops the run. */
+	sb_run(&o, "--seccomp-profile", sb_write_file("bad.json", "{\"defaultAction\": 5}"), "--", "true", NULL);
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "bad.json");
+}
