@@ -8,7 +8,7 @@
 
 static int hog(size_t mb)
 {
-	char *p = malloc(mb << 20);
+	volatile char *p = malloc(mb << 20); /* volatile: the stores must happen */
 
 	if (!p)
 		return 3;

@@ -1,0 +1,213 @@
+/*
+ * test_limits.c: each limit ends the run with its verdict, the figures are
+ * plausible (generous bounds: tests never assert tight timings; `make
+ * bench` measures), and nothing is left behind. Runs as the test user
+ * under the cgroup that tests/setup-cgroup.sh delegated (SANDBOX_CGROUP).
+ */
+#include <dirent.h>
+
+#include "harness.h"
+
+TestSuite(limits, .timeout = 120);
+
+static void need_cgroup(void)
+{
+	if (!getenv("SANDBOX_CGROUP") && !getenv("RUN_IN_VM"))
+		cr_skip_test("no delegated cgroup (tests/setup-cgroup.sh needs root on a v1 machine)");
+}
+
+/* sandbox run --ro-bind HELPERS:/h [opts...] --report - -- /h/PROG args... */
+static void judged(struct sb_out *o, const char *const *opts, const char *const *cmd)
+{
+	const char *argv[SB_MAX_ARGS];
+	char bind[4200];
+	size_t n = 0;
+
+	snprintf(bind, sizeof(bind), "%s:/h", sb_env("SANDBOX_HELPERS", "build/tests/helpers"));
+	argv[n++] = sb_bin();
+	argv[n++] = "run";
+	argv[n++] = "--ro-bind";
+	argv[n++] = bind;
+	argv[n++] = "--report";
+	argv[n++] = "-";
+	for (; opts && *opts; opts++)
+		argv[n++] = *opts;
+	argv[n++] = "--";
+	for (; *cmd; cmd++)
+		argv[n++] = *cmd;
+	argv[n] = NULL;
+	sb_exec(SB_AS_USER, argv, NULL, 60, o);
+}
+
+static double json_num(const struct sb_out *o, const char *key)
+{
+	char pat[64];
+	const char *at;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	at = strstr(o->err, pat);
+	cr_assert(at, "report lacks %s:\n%s", key, o->err);
+	return atof(at + strlen(pat));
+}
+
+#define STATUS(o, s) sb_assert_err_has(o, "\"status\": \"" s "\"")
+
+/* No run cgroup may remain under the delegated one. */
+static void assert_no_leftover_cgroups(void)
+{
+	const char *name = getenv("SANDBOX_CGROUP");
+	char path[512];
+	DIR *d;
+	struct dirent *e;
+
+	if (!name)
+		return;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/pids/%s", name);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		cr_assert(e->d_type != DT_DIR || e->d_name[0] == '.', "left behind: %s/%s", path, e->d_name);
+	closedir(d);
+}
+
+Test(limits, cpu_time_infinite_loop)
+{
+	struct sb_out o;
+	const char *opts[] = { "--cpu-time", "0.5s", NULL }, *cmd[] = { "/h/burn", "inf", NULL };
+
+	need_cgroup();
+	judged(&o, opts, cmd);
+	STATUS(&o, "TO");
+	sb_assert_err_has(&o, "\"timeout\": \"cpu\"");
+	cr_assert(json_num(&o, "cpu_time_s") >= 0.5 && json_num(&o, "cpu_time_s") < 0.8, "%s", o.err);
+	cr_assert_eq(o.status, 137);
+	assert_no_leftover_cgroups();
+}
+
+Test(limits, cpu_time_two_threads_and_unwaited_child)
+{
+	struct sb_out o;
+	const char *opts[] = { "--cpu-time", "0.6s", NULL };
+	const char *two[] = { "/h/burn", "inf", "2", NULL }, *unwaited[] = { "/h/burn", "inf", "1", "unwaited", NULL };
+
+	need_cgroup();
+	judged(&o, opts, two);
+	STATUS(&o, "TO");
+	cr_assert(json_num(&o, "cpu_time_s") >= 0.6, "%s", o.err);
+	judged(&o, opts, unwaited);
+	STATUS(&o, "TO");
+	cr_assert(json_num(&o, "cpu_time_s") >= 0.6, "%s", o.err);
+}
+
+Test(limits, cpu_figure_of_a_finite_burn)
+{
+	struct sb_out o;
+	const char *cmd[] = { "/h/burn", "0.5", NULL };
+
+	need_cgroup();
+	judged(&o, NULL, cmd);
+	STATUS(&o, "OK");
+	cr_assert(json_num(&o, "cpu_time_s") > 0.45 && json_num(&o, "cpu_time_s") < 0.6, "%s", o.err);
+}
+
+Test(limits, wall_time_sleep)
+{
+	struct sb_out o;
+	const char *opts[] = { "--wall-time", "300ms", NULL }, *cmd[] = { "/usr/bin/sleep", "5", NULL };
+
+	judged(&o, opts, cmd);
+	STATUS(&o, "TO");
+	sb_assert_err_has(&o, "\"timeout\": \"wall\"");
+	cr_assert(json_num(&o, "wall_time_s") >= 0.3 && json_num(&o, "wall_time_s") < 2.0, "%s", o.err);
+}
+
+Test(limits, memory_over_the_limit)
+{
+	struct sb_out o;
+	const char *opts[] = { "--memory", "256M", NULL };
+	const char *one[] = { "/h/alloc", "512", NULL }, *kids[] = { "/h/alloc", "100", "4", NULL };
+
+	need_cgroup();
+	judged(&o, opts, one);
+	STATUS(&o, "ML");
+	cr_assert(json_num(&o, "memory_peak_bytes") <= 256.0 * 1024 * 1024 + 4096, "%s", o.err);
+	judged(&o, opts, kids);
+	cr_assert(strstr(o.err, "\"status\": \"ML\"") || strstr(o.err, "\"status\": \"OK\""), "%s", o.err);
+	assert_no_leftover_cgroups();
+}
+
+Test(limits, stack_size)
+{
+	struct sb_out o;
+	const char *big[] = { "--stack", "128M", NULL }, *cmd[] = { "/h/recurse", "32", NULL };
+
+	judged(&o, big, cmd);
+	STATUS(&o, "OK");
+	judged(&o, NULL, cmd); /* the default 8M stack cannot hold 32M */
+	STATUS(&o, "SG");
+}
+
+Test(limits, output_limit_cuts_at_exactly_the_limit)
+{
+	struct sb_out o;
+	char out[4200];
+	const char *opts[] = { "--output-limit", "10000", "--stdout", out, NULL }, *cmd[] = { "/h/flood", NULL };
+	struct stat st;
+
+	snprintf(out, sizeof(out), "%s/flood.out", sb_user_dir("flood"));
+	judged(&o, opts, cmd);
+	STATUS(&o, "OL");
+	cr_assert(stat(out, &st) == 0);
+	cr_assert_eq(st.st_size, 10000);
+}
+
+Test(limits, fork_bomb_is_contained)
+{
+	struct sb_out o;
+	const char *opts[] = { "--pids", "16", "--wall-time", "1s", NULL }, *cmd[] = { "/h/forkbomb", NULL };
+
+	need_cgroup();
+	judged(&o, opts, cmd);
+	STATUS(&o, "TO");
+	assert_no_leftover_cgroups();
+}
+
+Test(limits, no_cgroup_fails_closed_unless_best_effort)
+{
+	struct sb_out o;
+	const char *strict[] = { "--memory", "64M", NULL };
+	const char *best[] = { "--memory", "64M", "--limits", "best-effort", NULL };
+	const char *cmd[] = { "/h/alloc", "200", NULL };
+
+	if (!getenv("SANDBOX_CGROUP"))
+		cr_skip_test("only where the test user has no cgroup of its own (v1 here)");
+	unsetenv("SANDBOX_CGROUP");
+	judged(&o, strict, cmd);
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "need a cgroup");
+	sb_assert_err_has(&o, "Delegate=yes");
+	judged(&o, best, cmd);
+	sb_assert_err_has(&o, "\"memory_bytes\": {\"value\": 67108864, \"enforced_by\": \"rlimit\"}");
+	cr_assert_neq(o.status, 0, "allocation over RLIMIT_AS must fail");
+}
+
+Test(limits, meta_file_in_isolate_keys)
+{
+	struct sb_out o;
+	char meta[4200];
+	const char *argv[] = { sb_bin(), "run", "--meta", meta, "--", "sh", "-c", "exit 3", NULL };
+	FILE *f;
+	char buf[4096] = "";
+
+	snprintf(meta, sizeof(meta), "%s/meta.txt", sb_user_dir("meta"));
+	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
+	sb_assert_status(&o, 3);
+	f = fopen(meta, "r");
+	cr_assert(f);
+	cr_assert(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	fclose(f);
+	cr_assert(strstr(buf, "time:") && strstr(buf, "time-wall:") && strstr(buf, "max-rss:") &&
+			  strstr(buf, "exitcode:3\n") && strstr(buf, "status:RE\n"),
+		  "%s", buf);
+}
