@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -93,6 +94,9 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
 	if (!strcmp(w, "tiocsti"))
 		return report(ioctl(0, TIOCSTI, &c));
+	/* socket FAMILY [cloexec]: argument conditions on arg0 and arg1. */
+	if (!strcmp(w, "socket") && argc > 2)
+		return report(socket(atoi(argv[2]), SOCK_STREAM | (argc > 3 ? SOCK_CLOEXEC : 0), 0));
 	if (!strcmp(w, "getppid"))
 		return report(syscall(SYS_getppid));
 	if (!strcmp(w, "x32"))

@@ -127,3 +127,46 @@ Test(seccomp_hardening, docker_profile_import)
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "bad.json");
 }
+
+/* One rule, two calls: want_unix/want_inet are "blocked" or "ok". */
+static void cond_case(const char *rule, bool unix_blocked, bool inet_blocked, bool cloexec)
+{
+	struct sb_out o;
+	char bind[4200];
+	const char *fam[2] = { "1", "2" }; /* AF_UNIX, AF_INET */
+	bool want[2] = { unix_blocked, inet_blocked };
+
+	snprintf(bind, sizeof(bind), "%s:/probe", sb_helper("sysprobe"));
+	for (int i = 0; i < 2; i++) {
+		sb_run(&o, "--ro-bind", bind, "--syscalls", rule, "--", "/probe", "socket", fam[i],
+		       cloexec ? "cloexec" : NULL, NULL);
+		cr_assert_str_eq(o.out, want[i] ? "errno 1\n" : "ok\n", "rule '%s', family %s: %s%s", rule, fam[i],
+				 o.out, o.err);
+	}
+}
+
+Test(seccomp_hardening, argument_condition_operators)
+{
+	cond_case("deny socket if arg0 == AF_INET", false, true, false);
+	cond_case("deny socket if arg0 != AF_UNIX", false, true, false);
+	cond_case("deny socket if arg0 < 2", true, false, false);
+	cond_case("deny socket if arg0 <= 1", true, false, false);
+	cond_case("deny socket if arg0 > 1", false, true, false);
+	cond_case("deny socket if arg0 >= 2", false, true, false);
+	cond_case("deny socket if arg1 & SOCK_CLOEXEC", true, true, true);
+	cond_case("deny socket if arg1 & SOCK_CLOEXEC", false, false, false);
+	cond_case("deny socket if arg0 == AF_INET and arg1 & SOCK_CLOEXEC", false, true, true);
+}
+
+Test(seccomp_hardening, trap_action_and_unknown_names)
+{
+	struct sb_out o;
+	char bind[4200];
+
+	snprintf(bind, sizeof(bind), "%s:/probe", sb_helper("sysprobe"));
+	sb_run(&o, "--ro-bind", bind, "--syscalls", "trap getppid", "--", "/probe", "getppid", NULL);
+	cr_assert_eq(o.status, 128 + 31, "trap: SIGSYS without a handler, status %d", o.status);
+	sb_run(&o, "--syscalls", "deny socket if arg0 == AF_BOGUS", "--", "true", NULL);
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "AF_BOGUS");
+}
