@@ -10,6 +10,13 @@
 
 TestSuite(limits, .timeout = 120);
 
+/* Upper bounds stretch under the VM lane's software emulation, whose
+ * timing varies a lot; the verdicts do not. */
+static double slack(void)
+{
+	return getenv("RUN_IN_VM") ? 4.0 : 1.0;
+}
+
 static void need_cgroup(void)
 {
 	if (!getenv("SANDBOX_CGROUP") && !getenv("RUN_IN_VM"))
@@ -80,7 +87,7 @@ Test(limits, cpu_time_infinite_loop)
 	judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	sb_assert_err_has(&o, "\"timeout\": \"cpu\"");
-	cr_assert(json_num(&o, "cpu_time_s") >= 0.5 && json_num(&o, "cpu_time_s") < 0.8, "%s", o.err);
+	cr_assert(json_num(&o, "cpu_time_s") >= 0.5 && json_num(&o, "cpu_time_s") < 0.5 + 0.3 * slack(), "%s", o.err);
 	cr_assert_eq(o.status, 137);
 	assert_no_leftover_cgroups();
 }
@@ -108,7 +115,7 @@ Test(limits, cpu_figure_of_a_finite_burn)
 	need_cgroup();
 	judged(&o, NULL, cmd);
 	STATUS(&o, "OK");
-	cr_assert(json_num(&o, "cpu_time_s") > 0.45 && json_num(&o, "cpu_time_s") < 0.6, "%s", o.err);
+	cr_assert(json_num(&o, "cpu_time_s") > 0.45 && json_num(&o, "cpu_time_s") < 0.5 + 0.1 * slack(), "%s", o.err);
 }
 
 Test(limits, wall_time_sleep)
@@ -119,7 +126,7 @@ Test(limits, wall_time_sleep)
 	judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	sb_assert_err_has(&o, "\"timeout\": \"wall\"");
-	cr_assert(json_num(&o, "wall_time_s") >= 0.3 && json_num(&o, "wall_time_s") < 2.0, "%s", o.err);
+	cr_assert(json_num(&o, "wall_time_s") >= 0.3 && json_num(&o, "wall_time_s") < 2.0 * slack(), "%s", o.err);
 }
 
 Test(limits, memory_over_the_limit)
