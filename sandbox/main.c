@@ -9,7 +9,6 @@
 #include "commands.h"
 #include "launcher.h"
 #include "report.h"
-#include "seccomp.h"
 
 #ifndef SB_VERSION
 #define SB_VERSION "0.1.0"
@@ -53,7 +52,6 @@ static int cmd_run(int argc, char **argv)
 		report_error(&err);
 	report_verdict(&p, &res);
 	report_write(&p, &res);
-	seccomp_report_denied(stderr, &res); /* log mode: what the policy would deny */
 	code = report_exit_code(&res);
 	result_free(&res);
 	plan_free(&p);

@@ -207,9 +207,22 @@ static void meta_adapter(FILE *f, const struct sb_plan *p, const struct sb_resul
 	write_meta(f, res);
 }
 
+/* Log mode: the syscalls the policy would have denied, one line on stderr. */
+static void print_denied(const struct sb_result *res)
+{
+	if (res->n_denied_syscalls == 0)
+		return;
+	fputs("sandbox: syscalls the policy would deny (log mode):", stderr);
+	for (size_t i = 0; i < res->n_denied_syscalls; i++)
+		fprintf(stderr, " %s", res->denied_syscalls[i]);
+	fputc('\n', stderr);
+}
+
 int report_write(const struct sb_plan *p, const struct sb_result *res)
 {
 	int r = 0;
+
+	print_denied(res);
 
 	if (p->report_path)
 		r = write_to(p->report_path, write_json, p, res);

@@ -39,10 +39,6 @@ void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_res
  * (Not seccomp_release: libseccomp owns that name.) */
 void seccomp_teardown(struct sb_seccomp *s);
 
-/* Print the syscalls log mode recorded, one line, for stderr at the end of
- * a run; prints nothing when there are none. Called by main.c. */
-void seccomp_report_denied(FILE *f, const struct sb_result *res);
-
 /* Print the @sets, the always-on hardening and the named constants (for
  * `sandbox explain`). */
 void seccomp_explain(FILE *f);

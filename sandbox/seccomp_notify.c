@@ -151,13 +151,3 @@ void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_res
 	/* ENOENT: the caller died or was interrupted meanwhile; nothing to do. */
 	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
-
-void seccomp_report_denied(FILE *f, const struct sb_result *res)
-{
-	if (res->n_denied_syscalls == 0)
-		return;
-	fputs("sandbox: syscalls the policy would deny (log mode):", f);
-	for (size_t i = 0; i < res->n_denied_syscalls; i++)
-		fprintf(f, " %s", res->denied_syscalls[i]);
-	fputs("\n", f);
-}
