@@ -3,9 +3,11 @@
  * caller, in the caller's namespaces, single-threaded (a clone must not copy
  * a held malloc lock, and unshare(CLONE_NEWUSER) refuses threads).
  *
- *   seccomp_prepare -> cgroup_prepare -> open stdio files -> socketpair
- *   -> clone3(every namespace) -> userns_parent -> cgroup_parent -> GO
- *   -> wait (pidfd, sync socket, signals, wall timer, cgroup events)
+ *   seccomp_prepare -> cgroup_prepare -> open stdio files -> output relay
+ *   -> socketpair -> clone3(every namespace) -> userns_parent
+ *   -> cgroup_parent -> GO
+ *   -> wait (pidfd, sync socket, signals, wall timer, cgroup events,
+ *      output relay)
  *   -> collect figures -> tear down
  *
  * Probes: clone3 (falls back to clone on ENOSYS), CLONE_INTO_CGROUP (v2).
@@ -31,6 +33,7 @@
 #include "cgroup.h"
 #include "init.h"
 #include "layers.h"
+#include "relay.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -42,6 +45,7 @@ struct run {
 	struct sb_seccomp sc;
 	struct sb_cgroup cg;
 	struct payload_io io;
+	struct sb_relay relay;
 	int sync[2]; /* [0] launcher, [1] init and payload */
 	pid_t pid; /* init, as seen from here */
 	int pidfd;
@@ -72,15 +76,22 @@ static int io_open(const struct sb_plan *p, struct payload_io *io, struct sb_err
 		return sb_fail(err, errno, "--stdout '%s'", p->stdout_path);
 	if (p->stderr_path && (io->fd[2] = open(p->stderr_path, wflags, 0644)) < 0)
 		return sb_fail(err, errno, "--stderr '%s'", p->stderr_path);
+	return 0;
+}
+
+/* After the relay has put its pipe in front of stdout, if it did. */
+static int io_stderr_to_stdout(const struct sb_plan *p, struct payload_io *io, struct sb_err *err)
+{
 	if (p->stderr_to_stdout && (io->fd[2] = fcntl(io->fd[1] >= 0 ? io->fd[1] : 1, F_DUPFD_CLOEXEC, 3)) < 0)
 		return sb_fail(err, errno, "--stderr-to-stdout");
 	return 0;
 }
 
-static void io_close(struct payload_io *io)
+/* The relay's write ends are the relay's to close. */
+static void io_close(struct payload_io *io, const struct sb_relay *relay)
 {
 	for (int i = 0; i < 3; i++)
-		if (io->fd[i] >= 0)
+		if (io->fd[i] >= 0 && io->fd[i] != relay->s[1].wr && io->fd[i] != relay->s[2].wr)
 			close(io->fd[i]);
 }
 
@@ -161,6 +172,7 @@ static int spawn(struct run *r, struct sb_err *err)
 		};
 
 		close(r->sync[0]);
+		relay_child(&r->relay);
 		init_main(&c);
 	}
 	r->pid = pid;
@@ -282,11 +294,19 @@ static void on_cpu_tick(struct run *r)
 	timerfd_settime(r->tick_fd, 0, &its, NULL);
 }
 
+static void on_output(struct run *r, int i)
+{
+	if (relay_pump(&r->relay, i)) {
+		r->res->output_exceeded = true;
+		kill_run(r);
+	}
+}
+
 /* Wait for init to exit, reacting to messages, signals and limits. */
 static void wait_loop(struct run *r)
 {
 	for (;;) {
-		struct pollfd pfd[7] = {
+		struct pollfd pfd[9] = {
 			{ .fd = r->pidfd, .events = POLLIN },
 			{ .fd = r->sync[0], .events = POLLIN },
 			{ .fd = r->sigfd, .events = POLLIN },
@@ -294,7 +314,12 @@ static void wait_loop(struct run *r)
 			{ .fd = r->cg.event_fd, .events = r->cg.event_mask },
 			{ .fd = r->tick_fd, .events = POLLIN },
 			{ .fd = seccomp_poll_fd(&r->sc), .events = POLLIN },
+			{ .fd = -1 },
+			{ .fd = -1 },
 		};
+
+		pfd[7].fd = relay_poll_fd(&r->relay, 1, &pfd[7].events);
+		pfd[8].fd = relay_poll_fd(&r->relay, 2, &pfd[8].events);
 
 		if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
 			if (errno == EINTR)
@@ -318,6 +343,9 @@ static void wait_loop(struct run *r)
 			kill_run(r);
 		if (pfd[5].revents)
 			on_cpu_tick(r);
+		for (int i = 1; i < 3; i++)
+			if (pfd[6 + i].revents)
+				on_output(r, i);
 	}
 }
 
@@ -330,6 +358,7 @@ static void collect(struct run *r)
 	while (wait4(r->pid, &status, __WALL, &ru) < 0 && errno == EINTR)
 		;
 	on_sync(r); /* SYNC_EXIT/ERROR queued before init exited */
+	relay_finish(&r->relay, res);
 	if (!r->exit_seen)
 		clock_gettime(CLOCK_MONOTONIC, &r->t_exit);
 	res->started = r->exec_seen && !r->setup_failed;
@@ -373,7 +402,8 @@ static void release(struct run *r)
 		close(r->sync[0]);
 	if (r->sync[1] >= 0)
 		close(r->sync[1]);
-	io_close(&r->io);
+	io_close(&r->io, &r->relay);
+	relay_release(&r->relay);
 	cgroup_release(&r->cg);
 	seccomp_teardown(&r->sc);
 }
@@ -400,6 +430,10 @@ static int prepare(struct run *r, struct sb_err *err)
 		return rc;
 	limits_use(&r->res->enf); /* rlimit stand-ins where no cgroup enforces */
 	rc = io_open(r->p, &r->io, err);
+	if (rc == 0)
+		rc = relay_prepare(r->p, &r->relay, &r->io, err);
+	if (rc == 0)
+		rc = io_stderr_to_stdout(r->p, &r->io, err);
 	if (rc < 0)
 		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
@@ -417,6 +451,7 @@ static int start(struct run *r, struct sb_err *err)
 		return rc;
 	close(r->sync[1]);
 	r->sync[1] = -1;
+	relay_started(&r->relay, &r->io);
 	rc = userns_parent(r->p, r->pid, err);
 	if (rc < 0)
 		return rc;
@@ -443,9 +478,14 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 		.cg = { .clone_fd = -1, .event_fd = -1 },
 		.io = { .fd = { -1, -1, -1 } },
 	};
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;
 	sigset_t old;
 	int rc;
 
+	relay_init(&r.relay);
+	/* A reader of the relayed output that goes away must cost the
+	 * payload its EPIPE, not the launcher its life. */
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	sigprocmask(SIG_SETMASK, NULL, &old);
 	rc = check_keep_fds(p, err);
 	if (rc == 0)
@@ -461,6 +501,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 		}
 		release(&r);
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		sigaction(SIGPIPE, &old_pipe, NULL);
 		res->status = SB_ST_XX;
 		res->err = *err;
 		return rc;
@@ -469,6 +510,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 	collect(&r);
 	release(&r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (r.setup_failed) {
 		*err = res->err;
 		res->status = SB_ST_XX;

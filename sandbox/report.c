@@ -31,6 +31,16 @@ void result_free(struct sb_result *r)
 	r->n_denied_syscalls = 0;
 }
 
+/* A stdout/stderr file that stopped at exactly the limit in a run that
+ * failed: RLIMIT_FSIZE refused the next write (a child of a shell died of
+ * SIGXFSZ, or the program saw EFBIG and gave up). */
+static bool output_at_limit(const struct sb_plan *p, const struct sb_result *res)
+{
+	uint64_t l = p->limits.output_limit;
+
+	return l && (res->signal || res->exit_code) && (res->stdout_bytes == l || res->stderr_bytes == l);
+}
+
 void report_verdict(const struct sb_plan *p, struct sb_result *res)
 {
 	int st = res->wait_status;
@@ -49,7 +59,7 @@ void report_verdict(const struct sb_plan *p, struct sb_result *res)
 	} else if (res->memory_exceeded || res->oom_killed) {
 		res->status = SB_ST_ML;
 		snprintf(res->message, sizeof(res->message), "memory limit exceeded");
-	} else if (res->output_exceeded || res->signal == SIGXFSZ) {
+	} else if (res->output_exceeded || res->signal == SIGXFSZ || output_at_limit(p, res)) {
 		res->output_exceeded = true;
 		res->status = SB_ST_OL;
 		snprintf(res->message, sizeof(res->message), "output limit exceeded");
@@ -109,6 +119,15 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A terminal, /dev/null or a closed descriptor is not counted: null. */
+static void json_bytes(FILE *f, const char *name, uint64_t v)
+{
+	if (v == SB_BYTES_UNKNOWN)
+		fprintf(f, "  \"%s\": null,\n", name);
+	else
+		fprintf(f, "  \"%s\": %llu,\n", name, (unsigned long long)v);
+}
+
 static void json_limit(FILE *f, const char *name, unsigned long long v, bool set, enum sb_enforce e, bool last)
 {
 	fprintf(f, "    \"%s\": {\"value\": ", name);
@@ -131,7 +150,8 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	fprintf(f, "  \"wall_time_s\": %.6f,\n", res->wall_time_s);
 	fprintf(f, "  \"memory_peak_bytes\": %llu,\n  \"oom_killed\": %s,\n", (unsigned long long)res->memory_peak_bytes, res->oom_killed ? "true" : "false");
 	fprintf(f, "  \"csw_voluntary\": %llu,\n  \"csw_forced\": %llu,\n", (unsigned long long)res->csw_voluntary, (unsigned long long)res->csw_forced);
-	fprintf(f, "  \"stdout_bytes\": %llu,\n  \"stderr_bytes\": %llu,\n", (unsigned long long)res->stdout_bytes, (unsigned long long)res->stderr_bytes);
+	json_bytes(f, "stdout_bytes", res->stdout_bytes);
+	json_bytes(f, "stderr_bytes", res->stderr_bytes);
 	if (res->cgroup_version)
 		fprintf(f, "  \"cgroup\": \"v%c\",\n", res->cgroup_version);
 	else

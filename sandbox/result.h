@@ -21,6 +21,8 @@ enum sb_status {
 	SB_ST_MAX,
 };
 
+#define SB_BYTES_UNKNOWN UINT64_MAX
+
 enum sb_timeout { SB_TO_NONE = 0, SB_TO_CPU, SB_TO_WALL, SB_TO_MAX };
 
 /* How each limit was enforced on this run (for the report and explain). */
@@ -44,7 +46,7 @@ struct sb_result {
 	double cpu_time_s, cpu_user_s, cpu_sys_s, wall_time_s;
 	uint64_t memory_peak_bytes;
 	uint64_t csw_voluntary, csw_forced;
-	uint64_t stdout_bytes, stderr_bytes;
+	uint64_t stdout_bytes, stderr_bytes; /* SB_BYTES_UNKNOWN when not measured */
 
 	char cgroup_version; /* '1', '2' or 0 when no cgroup was used */
 	struct sb_enforcement enf;

@@ -169,6 +169,66 @@ Test(limits, output_limit_cuts_at_exactly_the_limit)
 	cr_assert_eq(st.st_size, 10000);
 }
 
+/* A pipe is not cut by RLIMIT_FSIZE: the launcher relays it and cuts. */
+Test(limits, output_limit_cuts_a_pipe_at_exactly_the_limit)
+{
+	struct sb_out o;
+	const char *opts[] = { "--output-limit", "12345", NULL }, *cmd[] = { "/h/flood", NULL };
+
+	judged(&o, opts, cmd);
+	STATUS(&o, "OL");
+	cr_assert_eq(o.out_len, 12345);
+	sb_assert_err_has(&o, "\"stdout_bytes\": 12345,");
+	sb_assert_status(&o, 128 + SIGKILL);
+}
+
+Test(limits, output_exactly_at_the_limit_is_ok)
+{
+	struct sb_out o;
+	const char *opts[] = { "--output-limit", "300000", NULL }, *cmd[] = { "/h/flood", "300000", NULL };
+
+	judged(&o, opts, cmd);
+	STATUS(&o, "OK");
+	cr_assert_eq(o.out_len, 300000);
+	sb_assert_err_has(&o, "\"stdout_bytes\": 300000,");
+}
+
+/* stderr goes through its own relay; --stderr-to-stdout shares stdout's. */
+Test(limits, output_bytes_are_counted_per_stream)
+{
+	struct sb_out o;
+	const char *cmd[] = { "/bin/sh", "-c", "printf abc; printf hello >&2", NULL };
+	const char *merged[] = { "--stderr-to-stdout", NULL };
+
+	judged(&o, NULL, cmd);
+	STATUS(&o, "OK");
+	cr_assert_str_eq(o.out, "abc");
+	sb_assert_err_has(&o, "hello");
+	sb_assert_err_has(&o, "\"stdout_bytes\": 3,");
+	sb_assert_err_has(&o, "\"stderr_bytes\": 5,");
+	judged(&o, merged, cmd);
+	cr_assert_str_eq(o.out, "abchello");
+	sb_assert_err_has(&o, "\"stdout_bytes\": 8,");
+	sb_assert_err_has(&o, "\"stderr_bytes\": null,"); /* counted in stdout */
+}
+
+/* The shell survives its child's SIGXFSZ and exits 153: still OL. */
+Test(limits, output_limit_of_a_child_in_a_file)
+{
+	struct sb_out o;
+	char out[4200];
+	const char *opts[] = { "--output-limit", "5000", "--stdout", out, NULL };
+	const char *cmd[] = { "/bin/sh", "-c", "/h/flood; exit 3", NULL };
+	struct stat st;
+
+	snprintf(out, sizeof(out), "%s/child.out", sb_user_dir("flood-child"));
+	judged(&o, opts, cmd);
+	STATUS(&o, "OL");
+	cr_assert(stat(out, &st) == 0);
+	cr_assert_eq(st.st_size, 5000);
+	sb_assert_err_has(&o, "\"stdout_bytes\": 5000,");
+}
+
 Test(limits, fork_bomb_is_contained)
 {
 	struct sb_out o;
