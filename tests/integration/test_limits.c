@@ -8,6 +8,8 @@
 
 #include "harness.h"
 
+#define ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
 TestSuite(limits, .timeout = 120);
 
 /* Upper bounds stretch under the VM lane's software emulation, whose
@@ -59,23 +61,76 @@ static double json_num(const struct sb_out *o, const char *key)
 
 #define STATUS(o, s) sb_assert_err_has(o, "\"status\": \"" s "\"")
 
-/* No run cgroup may remain under the delegated one. */
-static void assert_no_leftover_cgroups(void)
+/*
+ * The directories runs make their cgroups in: SANDBOX_CGROUP itself in the
+ * VM (an absolute v2 path), or SANDBOX_CGROUP under this process's own
+ * cgroup in each v1 hierarchy the limits use (tests/setup-cgroup.sh).
+ */
+static size_t run_parents(char dirs[][512], size_t max)
 {
+	static const char *const ctls[] = { "memory", "pids", "cpu", "cpuacct" };
 	const char *name = getenv("SANDBOX_CGROUP");
-	char path[512];
-	DIR *d;
-	struct dirent *e;
+	size_t n = 0;
 
 	if (!name)
-		return;
-	snprintf(path, sizeof(path), "/sys/fs/cgroup/pids/%s", name);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		cr_assert(e->d_type != DT_DIR || e->d_name[0] == '.', "left behind: %s/%s", path, e->d_name);
-	closedir(d);
+		return 0;
+	if (name[0] == '/') {
+		snprintf(dirs[n++], 512, "%s", name);
+		return n;
+	}
+	for (size_t i = 0; i < ELEMS(ctls) && n < max; i++) {
+		FILE *f = fopen("/proc/self/cgroup", "r");
+		char line[512];
+
+		cr_assert(f);
+		while (fgets(line, sizeof(line), f)) {
+			/* "ID:CONTROLLERS:PATH"; match CONTROLLERS by whole name. */
+			char ctl_list[256], path[256], want[64];
+
+			if (sscanf(line, "%*[^:]:%255[^:]:%255s", ctl_list, path) != 2)
+				continue;
+			snprintf(want, sizeof(want), ",%s,", ctls[i]);
+			memmove(ctl_list + 1, ctl_list, strlen(ctl_list) + 1);
+			ctl_list[0] = ',';
+			strcat(ctl_list, ",");
+			if (strstr(ctl_list, want)) {
+				snprintf(dirs[n++], 512, "/sys/fs/cgroup/%s%s/%s", ctls[i],
+					 strcmp(path, "/") ? path : "", name);
+				break;
+			}
+		}
+		fclose(f);
+	}
+	return n;
+}
+
+/* A run's cgroup is "sandbox-PID" after its launcher: left behind means
+ * its launcher is gone (a concurrent test's live run is not a leftover). */
+static bool launcher_gone(const char *dirname)
+{
+	long pid;
+
+	if (strncmp(dirname, "sandbox-", 8) != 0)
+		return false;
+	pid = atol(dirname + 8);
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+static void assert_no_leftover_cgroups(void)
+{
+	char dirs[8][512];
+	size_t n = run_parents(dirs, 8);
+
+	for (size_t i = 0; i < n; i++) {
+		DIR *d = opendir(dirs[i]);
+		struct dirent *e;
+
+		cr_assert(d, "cannot list %s", dirs[i]);
+		while ((e = readdir(d)))
+			cr_assert(e->d_type != DT_DIR || !launcher_gone(e->d_name), "left behind: %s/%s", dirs[i],
+				  e->d_name);
+		closedir(d);
+	}
 }
 
 Test(limits, cpu_time_infinite_loop)
@@ -237,6 +292,86 @@ Test(limits, fork_bomb_is_contained)
 	need_cgroup();
 	judged(&o, opts, cmd);
 	STATUS(&o, "TO");
+	assert_no_leftover_cgroups();
+}
+
+/* Polls f until it returns true, for up to 10 s. */
+static bool within_10s(bool (*f)(const char *), const char *arg)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (f(arg))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Lines of DIR/cgroup.procs, or -1 when the cgroup is gone. */
+static int procs_in(const char *dir)
+{
+	char path[600], buf[256];
+	int fd, lines = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t k = 0; k < n; k++)
+			lines += buf[k] == '\n';
+	close(fd);
+	return lines;
+}
+
+static bool has_3_procs(const char *dir)
+{
+	return procs_in(dir) >= 3; /* init, the shell's sleep and its exec'd sleep */
+}
+
+static bool empty_or_gone(const char *dir)
+{
+	return procs_in(dir) <= 0;
+}
+
+/*
+ * SIGKILL leaves the launcher no chance to clean up: its init dies of
+ * PDEATHSIG, taking the pid namespace with it, and the next run removes
+ * the empty cgroup the dead launcher left.
+ */
+Test(limits, nothing_left_after_the_launcher_is_killed)
+{
+	char dirs[8][512], run[600];
+	const char *argv[] = { sb_bin(), "run", "--pids", "16", "--memory", "64M", "--", "sh", "-c",
+			       "sleep 60 & exec sleep 61", NULL };
+	const char *opts[] = { "--pids", "16", NULL }, *cmd[] = { "/bin/true", NULL };
+	struct sb_out o;
+	bool started;
+	pid_t pid;
+
+	need_cgroup();
+	cr_assert(run_parents(dirs, 8) > 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		sb_drop_to_user();
+		if (chdir(sb_testdir()) < 0)
+			_exit(98);
+		execv(argv[0], (char *const *)argv);
+		_exit(97);
+	}
+	snprintf(run, sizeof(run), "%s/sandbox-%d", dirs[0], (int)pid);
+	started = within_10s(has_3_procs, run);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	cr_assert(started, "the run never started in %s", run);
+	cr_assert(within_10s(empty_or_gone, run), "processes left in %s after the launcher's SIGKILL", run);
+	judged(&o, opts, cmd);
+	STATUS(&o, "OK");
 	assert_no_leftover_cgroups();
 }
 
