@@ -94,7 +94,7 @@ test: deps all $(UNIT_BINS) $(INTEG_BINS) $(HELPER_BINS)
 demo: deps all
 	@sh tools/demo.sh $(BUILD)
 
-bench: deps all
+bench: deps all $(HELPER_BINS)
 	@sh benches/run.sh $(BUILD)
 
 asan:

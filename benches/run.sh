@@ -8,13 +8,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
 chmod 1777 "$dir"
 cp "$top/$build/sandbox" "$dir/"
+mkdir -p "$dir/helpers"
+cp -r "$top/$build/tests/helpers/." "$dir/helpers/" 2>/dev/null
+chmod -R a+rX "$dir/helpers"
 export SANDBOX_BENCH_DIR="$dir" SANDBOX_BIN="$dir/sandbox"
 as_user=""
+SANDBOX_TEST_UID=$(id -u) SANDBOX_TEST_GID=$(id -g)
 if [ "$(id -u)" = 0 ]; then
 	getent passwd sbtest >/dev/null || useradd --system --create-home sbtest
 	as_user="setpriv --reuid=$(id -u sbtest) --regid=$(id -g sbtest) --clear-groups"
+	SANDBOX_TEST_UID=$(id -u sbtest) SANDBOX_TEST_GID=$(id -g sbtest)
 fi
-export SANDBOX_BENCH_AS="$as_user"
+export SANDBOX_BENCH_AS="$as_user" SANDBOX_TEST_UID SANDBOX_TEST_GID
+# The judged-run benches need a cgroup, delegated as the tests get one.
+. "$top/tests/setup-cgroup.sh"
 cd "$dir"
 
 # The same isolation for both: every namespace, the default policy's binds,
@@ -32,6 +39,7 @@ for p in /usr /bin /sbin /lib /lib32 /lib64 /libx32 /etc/ld.so.cache /etc/ld.so.
 done
 bwrap_cmd="bwrap --unshare-all --die-with-parent --new-session $binds --proc /proc --dev /dev --tmpfs /tmp /bin/true"
 sb_cmd="$dir/sandbox run -- /bin/true"
+export SANDBOX_BENCH_BWRAP="$bwrap_cmd"
 
 python3 "$top/benches/startup.py" "$as_user" "$sb_cmd" "$bwrap_cmd"
 
@@ -42,4 +50,5 @@ for b in "$top"/benches/*.sh; do
 	sh "$b" "$build" || echo "(bench $(basename "$b") failed)"
 done
 cd /
+. "$top/tests/teardown-cgroup.sh"
 rm -rf "$dir"
