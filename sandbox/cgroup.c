@@ -67,7 +67,7 @@ static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, boo
 	e->pids = enf(l->pids, cg, rl); /* RLIMIT_NPROC */
 	e->cpu_time = enf(l->cpu_time_us, cg, rl); /* RLIMIT_CPU, per process */
 	e->cpus = enf(l->cpus_milli, cg, SB_ENF_NONE);
-	e->cpuset = enf(l->cpuset, cg, SB_ENF_NONE);
+	e->cpuset = enf(l->cpuset, cg, l->best_effort ? SB_ENF_AFFINITY : SB_ENF_NONE); /* sched_setaffinity */
 	e->wall_time = l->wall_time_us ? SB_ENF_LAUNCHER : SB_ENF_NONE;
 	e->output = l->output_limit ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->open_files = l->open_files ? SB_ENF_RLIMIT : SB_ENF_NONE;

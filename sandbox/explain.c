@@ -227,7 +227,8 @@ static void print_limits(FILE *f, const struct sb_plan *p, const struct probe *p
 	lim(f, "wall-time", b, l->wall_time_us, "launcher timer");
 	snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, l->cpus_milli / 1000, l->cpus_milli % 1000);
 	lim(f, "cpus", b, l->cpus_milli, cg);
-	lim(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL, cg);
+	lim(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL,
+	    pr->cgroup_writable || !l->best_effort ? cg : "best-effort: CPU affinity (the payload may widen it)");
 	check_size_str(l->output_limit, b, sizeof(b));
 	lim(f, "output-limit", b, l->output_limit, "rlimit (RLIMIT_FSIZE)");
 	snprintf(b, sizeof(b), "%" PRIu64, l->open_files);

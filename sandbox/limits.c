@@ -5,6 +5,8 @@
  * user namespace; raising a hard limit is not possible and not attempted.
  */
 #include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -40,6 +42,33 @@ static int set_rlimit(int res, rlim_t v, const char *name, struct sb_err *err)
 	return set_rlimit2(res, v, v, name, err);
 }
 
+/* --cpuset without a cgroup: the same CPUs as an affinity mask. The list
+ * was checked when parsed ("0-1,3"); the payload may widen the mask again
+ * (sched_setaffinity needs no privilege), so this pins for timing, it
+ * does not confine. */
+static int pin_cpus(const char *list, struct sb_err *err)
+{
+	cpu_set_t set;
+	const char *s = list;
+
+	CPU_ZERO(&set);
+	while (*s) {
+		char *end;
+		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		for (unsigned long c = lo; c <= hi && c < CPU_SETSIZE; c++)
+			CPU_SET(c, &set);
+		s = *end == ',' ? end + 1 : end;
+		if (end == s && *s)
+			return sb_failx(err, EINVAL, "cpuset '%s' is not a CPU list", list);
+	}
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return sb_fail(err, errno, "cpuset '%s' (CPU affinity)", list);
+	return 0;
+}
+
 /* "limits best-effort" without a cgroup: per-process stand-ins, weaker
  * than the cgroup limits they replace (docs/report.md says how):
  * RLIMIT_AS caps address space, not memory in use; RLIMIT_CPU counts each
@@ -60,6 +89,8 @@ static int best_effort(const struct sb_limits *l, struct sb_err *err)
 	}
 	if (r == 0 && enforced.pids == SB_ENF_RLIMIT)
 		r = set_rlimit(RLIMIT_NPROC, l->pids, "pids (RLIMIT_NPROC)", err);
+	if (r == 0 && enforced.cpuset == SB_ENF_AFFINITY)
+		r = pin_cpus(l->cpuset, err);
 	return r;
 }
 

@@ -84,7 +84,7 @@ struct sb_sysrule {
 };
 
 /* How a limit ended up enforced; filled by cgroup/limits code for the report. */
-enum sb_enforce { SB_ENF_NONE = 0, SB_ENF_CGROUP, SB_ENF_RLIMIT, SB_ENF_LAUNCHER, SB_ENF_MAX };
+enum sb_enforce { SB_ENF_NONE = 0, SB_ENF_CGROUP, SB_ENF_RLIMIT, SB_ENF_LAUNCHER, SB_ENF_AFFINITY, SB_ENF_MAX };
 
 struct sb_limits {
 	uint64_t memory; /* bytes, 0 = unlimited */

@@ -19,7 +19,7 @@ static const char *const status_names[SB_ST_MAX] = {
 
 static const char *const enforce_names[SB_ENF_MAX] = {
 	[SB_ENF_NONE] = "none", [SB_ENF_CGROUP] = "cgroup", [SB_ENF_RLIMIT] = "rlimit",
-	[SB_ENF_LAUNCHER] = "launcher",
+	[SB_ENF_LAUNCHER] = "launcher", [SB_ENF_AFFINITY] = "affinity",
 };
 
 void result_free(struct sb_result *r)
@@ -162,6 +162,12 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	json_limit(f, "cpu_time_us", l->cpu_time_us, l->cpu_time_us != 0, e->cpu_time, false);
 	json_limit(f, "wall_time_us", l->wall_time_us, l->wall_time_us != 0, e->wall_time, false);
 	json_limit(f, "cpus_milli", l->cpus_milli, l->cpus_milli != 0, e->cpus, false);
+	fputs("    \"cpuset\": {\"value\": ", f);
+	if (l->cpuset)
+		json_str(f, l->cpuset);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"enforced_by\": \"%s\"},\n", enforce_names[e->cpuset < SB_ENF_MAX ? e->cpuset : 0]);
 	json_limit(f, "output_bytes", l->output_limit, l->output_limit != 0, e->output, false);
 	json_limit(f, "open_files", l->open_files, l->open_files != 0, e->open_files, false);
 	json_limit(f, "stack_bytes", l->stack, l->stack != 0, e->stack, true);
