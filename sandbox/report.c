@@ -1,7 +1,7 @@
 /*
  * report.c: turns a result into what the caller sees: the exit status of
  * DESIGN.md, one error line, the JSON report (schema version 1, see
- * README.md) and isolate's meta-file keys. Runs in the launcher.
+ * docs/report.md) and isolate's meta-file keys. Runs in the launcher.
  */
 #include "report.h"
 

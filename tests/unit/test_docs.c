@@ -1,14 +1,20 @@
 /*
  * test_docs.c: every option in the table (options.c) is documented in the
  * man page (doc/sandbox.1) and as a directive in policies/README.md, so the
- * one vocabulary stays written down as it grows.
+ * one vocabulary stays written down as it grows; every key of the report
+ * and the meta file is in docs/report.md.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdbool.h>
+#include <unistd.h>
+
 #include "options.h"
+#include "plan.h"
+#include "report.h"
 
 static char *slurp(const char *rel)
 {
@@ -59,4 +65,60 @@ Test(docs, every_option_in_the_man_page_and_policy_readme)
 	}
 	free(man);
 	free(readme);
+}
+
+/* Every key the JSON report and the meta file write is in docs/report.md. */
+static void keys_documented(const char *text, const char *doc, bool json)
+{
+	const char *at = text;
+
+	while ((at = json ? strchr(at, '"') : at) && *at) {
+		char key[64] = "`";
+		size_t len;
+
+		if (json) {
+			len = strcspn(at + 1, "\"");
+			if (at[1 + len] != '"' || at[2 + len] != ':') {
+				at += 1 + len + 1;
+				continue;
+			}
+			memcpy(key + 1, at + 1, len < 60 ? len : 60);
+			at += len + 3;
+		} else {
+			len = strcspn(at, ":");
+			memcpy(key + 1, at, len < 60 ? len : 60);
+			at = strchr(at, '\n');
+			at = at ? at + 1 : "";
+		}
+		strcat(key, "`");
+		cr_expect(strstr(doc, key) != NULL, "docs/report.md lacks %s", key);
+	}
+}
+
+Test(docs, every_report_and_meta_key_in_docs_report_md)
+{
+	char *doc = slurp("docs/report.md"), json[] = "/tmp/sb-docs-json.XXXXXX", meta[] = "/tmp/sb-docs-meta.XXXXXX";
+	struct sb_result res = { .status = SB_ST_TO, .signal = 9, .oom_killed = true, .cgroup_version = '2' };
+	struct sb_plan p;
+	char *text;
+
+	cr_assert(doc, "docs/report.md missing");
+	close(mkstemp(json));
+	close(mkstemp(meta));
+	plan_init(&p);
+	p.report_path = json;
+	p.meta_path = meta;
+	res.denied_syscalls = NULL;
+	cr_assert_eq(report_write(&p, &res), 0);
+	p.report_path = p.meta_path = NULL;
+	plan_free(&p);
+	setenv("SANDBOX_SRCDIR", "/", 1);
+	text = slurp(json + 1);
+	keys_documented(text, doc, true);
+	free(text);
+	text = slurp(meta + 1);
+	keys_documented(text, doc, false);
+	free(text);
+	unlink(json);
+	unlink(meta);
 }
