@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "policy.h"
 #include "syscalls.h"
 
 #define NOBODY 65534 /* userns.c's default outside uid for root callers */
@@ -265,29 +266,53 @@ static void print_sets_used(FILE *f, const struct sb_plan *p)
 		}
 }
 
-static void print_syscalls(FILE *f, const struct sb_plan *p)
+static void print_rules(FILE *f, const struct sb_plan *p, bool first)
 {
 	char rule[2048], loc[600];
+
+	for (size_t i = 0; i < p->n_sysrules; i++) {
+		check_rule_str(&p->sysrules[i], rule, sizeof(rule));
+		fprintf(f, "  %-16s %s  [%s]\n", i || !first ? "" : "rules, in order", rule,
+			plan_loc_str(&p->sysrules[i].loc, loc, sizeof(loc)));
+	}
+}
+
+/*
+ * A plan without "syscalls default" and without an imported profile runs
+ * on the built-in syscalls-default policy, refined by its own rules
+ * (seccomp.c, sc_build_table): show that, not an empty rule list.
+ */
+static void print_syscalls(FILE *f, const struct sb_plan *p)
+{
+	static const struct sb_loc no_loc = { 0 };
+	bool baseline = !p->sys_default_set && p->n_seccomp_profiles == 0;
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_plan base;
 
 	section(f, "syscalls (seccomp)");
 	if (p->seccomp_off) {
 		fputs("  off: no filter at all\n", f);
 		return;
 	}
-	fprintf(f, "  %-16s %s%s\n", "default action", check_action_word(p->sys_default),
-		p->sys_default_set ? "" : " (built in)");
-	for (size_t i = 0; i < p->n_sysrules; i++) {
-		check_rule_str(&p->sysrules[i], rule, sizeof(rule));
-		fprintf(f, "  %-16s %s  [%s]\n", i ? "" : "rules, in order", rule,
-			plan_loc_str(&p->sysrules[i].loc, loc, sizeof(loc)));
-	}
-	if (p->n_sysrules == 0)
+	plan_init(&base);
+	if (baseline && policy_load(&base, "syscalls-default", &no_loc, &err) < 0)
+		fprintf(f, "  built-in syscalls-default: %s\n", err.msg);
+	if (baseline)
+		fprintf(f, "  %-16s %s (from the built-in policy syscalls-default: the policy sets none)\n",
+			"default action", check_action_word(base.sys_default));
+	else
+		fprintf(f, "  %-16s %s\n", "default action", check_action_word(p->sys_default));
+	print_rules(f, &base, true);
+	print_rules(f, p, base.n_sysrules == 0);
+	if (base.n_sysrules + p->n_sysrules == 0)
 		fprintf(f, "  %-16s none beyond the always-on hardening\n", "rules");
 	for (size_t i = 0; i < p->n_seccomp_profiles; i++)
 		fprintf(f, "  %-16s %s\n", "imported profile", p->seccomp_profiles[i]);
 	if (p->syscalls_log)
 		fputs("  syscalls-log: denials are reported, not enforced\n", f);
+	print_sets_used(f, &base);
 	print_sets_used(f, p);
+	plan_free(&base);
 	fputs("  always-on hardening (lift one with 'syscalls unsafe-allow NAME'):\n", f);
 	seccomp_harden_print(f);
 }

@@ -71,17 +71,24 @@ static int pin_cpus(const char *list, struct sb_err *err)
 
 /* "limits best-effort" without a cgroup: per-process stand-ins, weaker
  * than the cgroup limits they replace (docs/report.md says how):
- * RLIMIT_AS caps address space, not memory in use; RLIMIT_CPU counts each
- * process on its own, in whole seconds (SIGXCPU, then SIGKILL a second
- * later); RLIMIT_NPROC counts the processes of the user in this user
+ * RLIMIT_AS caps address space, not memory in use (memory + stack);
+ * RLIMIT_CPU counts each process on its own, in whole seconds (SIGXCPU,
+ * then SIGKILL a second later); RLIMIT_NPROC counts the processes of the user in this user
  * namespace (ucounts, Linux 5.14+; before that every process of the real
  * uid on the machine). */
 static int best_effort(const struct sb_limits *l, struct sb_err *err)
 {
 	int r = 0;
 
-	if (enforced.memory == SB_ENF_RLIMIT)
-		r = set_rlimit(RLIMIT_AS, l->memory, "memory (RLIMIT_AS)", err);
+	if (enforced.memory == SB_ENF_RLIMIT) {
+		/* glibc reserves a new thread's stack at RLIMIT_STACK's size:
+		 * with a stack limit as large as the memory limit (judges do
+		 * that), no thread could start under an address-space cap of
+		 * the memory limit alone. Reserved stack is not memory in use. */
+		rlim_t as = l->memory + (l->stack_unlimited ? 0 : l->stack);
+
+		r = set_rlimit(RLIMIT_AS, as, "memory (RLIMIT_AS)", err);
+	}
 	if (r == 0 && enforced.cpu_time == SB_ENF_RLIMIT) {
 		rlim_t s = (rlim_t)((l->cpu_time_us + 999999) / 1000000);
 

@@ -115,7 +115,7 @@ Test(commands, builtin_copy_when_nothing_on_disk)
 		sb_exec(SB_AS_USER, argv, NULL, 30, o);
 	}
 	sb_assert_status(o, 0);
-	sb_assert_out_has(o, "# merged policy: judge\n");
+	sb_assert_out_has(o, "# merged policy: judge syscalls-judge\n");
 	sb_assert_out_has(o, "chdir /box\n");
 	free(o);
 }
@@ -137,12 +137,13 @@ Test(commands, check_prints_merged_normalized_policy)
 
 	sb_cmd(o, "check", "judge-interpreted", NULL);
 	sb_assert_status(o, 0);
-	sb_assert_out_has(o, "# merged policy: judge-interpreted judge\n");
+	sb_assert_out_has(o, "# merged policy: judge-interpreted judge syscalls-judge\n");
 	sb_assert_out_has(o, "\nro-bind /usr\n");             /* from the include */
 	sb_assert_out_has(o, "\ntmpfs /tmp:size=64M,mode=1777\n");
 	sb_assert_out_has(o, "\nmemory 512M\n");              /* later line wins */
 	sb_assert_out_has(o, "\nuid 0\n");                    /* defaults written out */
 	sb_assert_out_has(o, "\nsyscalls default kill\n");
+	sb_assert_out_has(o, "\nsyscalls kill socket if arg0 != 1\n"); /* syscalls-judge, AF_UNIX */
 	sb_assert_out_has(o, "\n# cpus: unlimited (not set)\n");
 	cr_assert(strstr(o->out, "\ninclude ") == NULL && strstr(o->out, "\npolicy ") == NULL, "includes are resolved");
 	free(o);
@@ -224,7 +225,7 @@ Test(commands, explain_prints_every_section)
 	sb_cmd(o, "explain", "--policy", "judge", "--bind", "/nonexistent/box:/box", "--memory", "128M", NULL);
 	sb_assert_status(o, 0);
 	sb_assert_out_has(o, "(nothing was created)");
-	sb_assert_out_has(o, "\npolicies: judge\n");
+	sb_assert_out_has(o, "\npolicies: judge syscalls-judge\n");
 	sb_assert_out_has(o, "\nidentity and namespaces\n");
 	sb_assert_out_has(o, "\nfilesystem (in mount order)\n");
 	sb_assert_out_has(o, "  /usr                     <- /usr read-only bind  [");
