@@ -130,6 +130,8 @@ static void init_state(struct cg_state *s, const struct sb_plan *p)
 	memset(s, 0, sizeof(*s));
 	s->dir_fd = s->stat_fd = s->events_fd = -1;
 	s->v1_usage_fd = s->v1_efd = -1;
+	for (int c = 0; c < CG1_MAX; c++)
+		s->v1_tasks_fd[c] = -1;
 	s->n_cpus = count_cpus(p);
 }
 
@@ -190,7 +192,7 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
 	if (!s)
 		return 0;
 	if (s->version == '1')
-		return cgroup_v1_parent(s, pid, err);
+		return 0; /* init joins itself: cgroup_child */
 	/* v2 without clone3 (CLONE_INTO_CGROUP): join before GO. Writing the
 	 * pid again after CLONE_INTO_CGROUP is harmless. */
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -199,11 +201,18 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
 
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err)
 {
+	int r;
+
 	(void)p;
-	/* v1 has no CLONE_INTO_CGROUP: the launcher moved init before GO, so a
-	 * namespace unshared now is rooted at the run's cgroup (crun's
+	if (cg->version != '1')
+		return 0;
+	/* v1 has no CLONE_INTO_CGROUP: init joins before it forks anything, so
+	 * a namespace unshared now is rooted at the run's cgroup (crun's
 	 * "unshared later"). */
-	if (cg->version == '1' && unshare(CLONE_NEWCGROUP) < 0)
+	r = cgroup_v1_join_self(cg->impl, err);
+	if (r < 0)
+		return r;
+	if (unshare(CLONE_NEWCGROUP) < 0)
 		return sb_fail(err, errno, "unshare the cgroup namespace");
 	return 0;
 }

@@ -27,11 +27,12 @@ struct sb_cgroup {
 int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res,
 		   struct sb_err *err);
 
-/* Launcher, after clone, before GO: move pid in when CLONE_INTO_CGROUP was
- * not used (v1). */
+/* Launcher, after clone, before GO: move pid in when clone3's
+ * CLONE_INTO_CGROUP was not available (v2; v1 joins in cgroup_child). */
 int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, struct sb_err *err);
 
-/* Init, after GO: unshare the cgroup namespace if clone could not (v1). */
+/* Init, after GO, before it forks: join the run's cgroup and unshare the
+ * cgroup namespace when clone could not (v1). */
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err);
 
 /* Launcher, when event_fd is readable: returns true when the run must end

@@ -33,6 +33,7 @@ struct cg_state {
 	char v1dir[CG1_MAX][PATH_MAX];
 	int v1_usage_fd; /* cpuacct.usage */
 	int v1_efd; /* eventfd armed on memory.oom_control */
+	int v1_tasks_fd[CG1_MAX]; /* "tasks", written "0" by init to join */
 };
 
 /* What the plan asks of the cgroup layer. */
@@ -53,7 +54,7 @@ struct cg_where {
 
 int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
 		     struct cg_state *s, struct sb_err *err);
-int cgroup_v1_parent(struct cg_state *s, pid_t pid, struct sb_err *err);
+int cgroup_v1_join_self(struct cg_state *s, struct sb_err *err);
 long long cgroup_v1_usage_us(struct cg_state *s);
 bool cgroup_v1_event(struct cg_state *s, struct sb_result *res);
 void cgroup_v1_collect(struct cg_state *s, struct sb_result *res);

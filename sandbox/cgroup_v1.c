@@ -218,6 +218,30 @@ static int set_limits(const struct sb_plan *p, struct cg_state *s, struct sb_err
 	return r;
 }
 
+/*
+ * The launcher opens each hierarchy's "tasks" file (its rights are the
+ * ones v1 checks: the opener's, against the moved task's uid), and init
+ * writes "0" to it: "move this thread". Writing a pid to cgroup.procs
+ * instead moves a whole thread group, which takes the global
+ * cgroup_threadgroup_rwsem for writing and so waits for an RCU grace
+ * period: 10-30 ms here, most of a judged run. A single thread moving
+ * itself needs no such lock, and init has one thread.
+ */
+static int open_tasks(struct cg_state *s, struct sb_err *err)
+{
+	char path[PATH_MAX + 16];
+
+	for (int c = 0; c < CG1_MAX; c++) {
+		if (!s->v1dir[c][0])
+			continue;
+		snprintf(path, sizeof(path), "%s/tasks", s->v1dir[c]);
+		s->v1_tasks_fd[c] = open(path, O_WRONLY | O_CLOEXEC);
+		if (s->v1_tasks_fd[c] < 0)
+			return sb_fail(err, errno, "open %s", path);
+	}
+	return 0;
+}
+
 int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
 		     struct cg_state *s, struct sb_err *err)
 {
@@ -246,6 +270,8 @@ int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const st
 		return sb_failx(err, ENOENT, "no usable cgroup v1 hierarchy");
 	}
 	r = set_limits(p, s, err);
+	if (r == 0)
+		r = open_tasks(s, err);
 	if (r < 0) {
 		cgroup_v1_release(s);
 		return r;
@@ -256,19 +282,17 @@ int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const st
 	return 0;
 }
 
-int cgroup_v1_parent(struct cg_state *s, pid_t pid, struct sb_err *err)
+int cgroup_v1_join_self(struct cg_state *s, struct sb_err *err)
 {
-	char v[32];
-
-	snprintf(v, sizeof(v), "%d", (int)pid);
 	for (int c = 0; c < CG1_MAX; c++) {
-		int r;
+		int fd = s->v1_tasks_fd[c];
 
-		if (!s->v1dir[c][0])
+		if (fd < 0)
 			continue;
-		r = cg_write(s->v1dir[c], "cgroup.procs", v, err);
-		if (r < 0)
-			return sb_wrap(err, "move the sandbox into its cgroup");
+		if (write(fd, "0", 1) != 1)
+			return sb_fail(err, errno, "join the run's cgroup %s", s->v1dir[c]);
+		close(fd);
+		s->v1_tasks_fd[c] = -1;
 	}
 	return 0;
 }
@@ -347,6 +371,11 @@ void cgroup_v1_release(struct cg_state *s)
 	if (s->v1_efd >= 0)
 		close(s->v1_efd);
 	s->v1_usage_fd = s->v1_efd = -1;
+	for (int c = 0; c < CG1_MAX; c++) {
+		if (s->v1_tasks_fd[c] >= 0)
+			close(s->v1_tasks_fd[c]);
+		s->v1_tasks_fd[c] = -1;
+	}
 	for (int c = CG1_MAX - 1; c >= 0; c--) {
 		if (s->v1dir[c][0])
 			cg_rmdir(s->v1dir[c]);

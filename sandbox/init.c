@@ -2,8 +2,9 @@
  * init.c: pid 1 inside the sandbox. Cloned by the launcher into every new
  * namespace with full capabilities over them (not over the host).
  *
- * It waits for GO (the launcher has written the id maps and placed it in
- * the run's cgroup), becomes the inside uid, builds the filesystem, sets
+ * It waits for GO (the launcher has written the id maps and, on cgroup v2,
+ * cloned it into the run's cgroup), becomes the inside uid, joins the
+ * run's cgroup itself on v1, builds the filesystem, sets
  * the hostname, brings loopback up, then forks the payload and stays as a
  * reaper: it forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGUSR1/SIGUSR2 to the
  * payload, reaps orphans, and when the payload exits kills and reaps
