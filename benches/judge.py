@@ -7,12 +7,16 @@ import json, os, shlex, subprocess, sys
 
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 
-def hyperfine(as_user, argv):
-    """(median, mean, min) in ms over RUNS sequential runs (hyperfine -N)."""
+def hyperfine(as_user, argv, cgroup):
+    """(median, mean, min) in ms over RUNS sequential runs (hyperfine -N).
+    SANDBOX_CGROUP only for the judged runs: a plain run makes no cgroup."""
     out = os.path.join(os.environ.get("SANDBOX_BENCH_DIR", "/tmp"), "judge-%d.json" % os.getpid())
     cmd = " ".join(shlex.quote(a) for a in argv)
+    env = dict(os.environ)
+    if not cgroup:
+        env.pop("SANDBOX_CGROUP", None)
     subprocess.run(as_user + ["hyperfine", "-N", "-w", "10", "-r", str(RUNS), "--export-json", out, cmd],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     with open(out) as f:
         r = json.load(f)["results"][0]
     os.unlink(out)
@@ -30,14 +34,14 @@ def main():
         print("judge: SKIP: a judged run fails here (no delegated cgroup?):", probe.stderr.strip()[-200:])
         return
     cg = json.loads(probe.stderr).get("cgroup")
-    rows = [("sandbox run (plain)", [sb, "run", "--", "/bin/true"]),
-            (f"sandbox judged ({cg})", judged),
-            ("bwrap (no limits)", bwrap)]
+    rows = [("sandbox run (plain)", [sb, "run", "--", "/bin/true"], False),
+            (f"sandbox judged ({cg})", judged, True),
+            ("bwrap (no limits)", bwrap, False)]
     print(f"judged run: {RUNS} sequential runs of /bin/true (ms, hyperfine -N)")
     print(f"  {'':<28}{'median':>8}{'mean':>8}{'min':>8}{'runs/s':>9}")
     res = {}
-    for name, argv in rows:
-        med, mean, mn = hyperfine(as_user, argv)
+    for name, argv, cgroup in rows:
+        med, mean, mn = hyperfine(as_user, argv, cgroup)
         res[name] = med
         print(f"  {name:<28}{med:8.2f}{mean:8.2f}{mn:8.2f}{1000 / mean:9.0f}")
     jm = res[f"sandbox judged ({cg})"]
