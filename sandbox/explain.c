@@ -231,7 +231,7 @@ static void print_limits(FILE *f, const struct sb_plan *p, const struct probe *p
 	lim(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL,
 	    pr->cgroup_writable || !l->best_effort ? cg : "best-effort: CPU affinity (the payload may widen it)");
 	check_size_str(l->output_limit, b, sizeof(b));
-	lim(f, "output-limit", b, l->output_limit, "rlimit (RLIMIT_FSIZE)");
+	lim(f, "output-limit", b, l->output_limit, "rlimit (RLIMIT_FSIZE) on files, the launcher's relay on pipes");
 	snprintf(b, sizeof(b), "%" PRIu64, l->open_files);
 	if (l->open_files)
 		lim(f, "open-files", b, true, "rlimit (RLIMIT_NOFILE)");
