@@ -1,13 +1,17 @@
 /*
- * commands.c: the sub-commands besides run: check, explain, policies. Run
+ * commands.c: the sub-commands besides run: check, explain, seccomp-export,
+ * policies. Run
  * in the launcher process as the caller; they read policies and probe the
  * machine read-only, never create anything, and print (with check.c and
  * explain.c, the only printing code besides report.c).
  */
 #include "commands.h"
 
+#include <errno.h>
+#include <linux/filter.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -15,6 +19,7 @@
 #include "policy.h"
 #include "policy_lookup.h"
 #include "report.h"
+#include "seccomp.h"
 
 /* Exit status for a bad policy or option (DESIGN.md: sandbox error). */
 #define EXIT_SETUP 125
@@ -68,6 +73,55 @@ int cmd_explain(int argc, char **argv)
 		report_error(&err);
 	else
 		explain_print(stdout, &p);
+	plan_free(&p);
+	return r < 0 ? EXIT_SETUP : 0;
+}
+
+/* The compiled filter, raw, for other tools: `bwrap --seccomp FD` takes
+ * exactly this (make bench compares the two with the same rules). */
+static int export_filter(const struct sb_plan *p, struct sb_err *err)
+{
+	struct sb_seccomp s;
+	size_t len;
+	int r;
+
+	if (p->seccomp_off)
+		return sb_failx(err, EINVAL, "seccomp-export: the plan has no filter ('seccomp off')");
+	if (p->syscalls_log)
+		return sb_failx(err, EINVAL, "seccomp-export: log mode needs the launcher's listener; export without --syscalls-log");
+	if (isatty(STDOUT_FILENO))
+		return sb_failx(err, EINVAL, "seccomp-export: stdout is a terminal; redirect it to a file");
+	r = seccomp_prepare(p, &s, err);
+	if (r == 0 && s.sock_fd[0] >= 0)
+		r = sb_failx(err, EINVAL, "seccomp-export: a rule uses 'log', which needs the launcher's listener");
+	len = s.prog_len * sizeof(struct sock_filter);
+	if (r == 0 && fwrite(s.prog, 1, len, stdout) != len)
+		r = sb_fail(err, errno, "seccomp-export: write stdout");
+	seccomp_teardown(&s);
+	return r;
+}
+
+int cmd_seccomp_export(int argc, char **argv)
+{
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_plan p;
+	int r;
+
+	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		fputs("usage: sandbox seccomp-export [RUN OPTIONS] > FILE\n"
+		      "Write the syscall filter 'sandbox run' with these options would load, as raw\n"
+		      "classic BPF (struct sock_filter[]), e.g. for bwrap --seccomp FD.\n",
+		      stdout);
+		return 0;
+	}
+	plan_init(&p);
+	r = cli_parse(argc, argv, &p, true, &err);
+	if (r == 0)
+		r = plan_validate(&p, &err);
+	if (r == 0)
+		r = export_filter(&p, &err);
+	if (r < 0)
+		report_error(&err);
 	plan_free(&p);
 	return r < 0 ? EXIT_SETUP : 0;
 }

@@ -20,6 +20,7 @@ static void usage(FILE *f)
 	      "  sandbox run [OPTIONS] -- COMMAND [ARG...]   run one command in a sandbox\n"
 	      "  sandbox check POLICY...                     validate policies, print the merged result\n"
 	      "  sandbox explain [OPTIONS]                   print the plan without running anything\n"
+	      "  sandbox seccomp-export [OPTIONS] > FILE     write the syscall filter as raw BPF\n"
 	      "  sandbox policies                            list the policies found and where\n"
 	      "  sandbox --version | --help | run --help\n",
 	      f);
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "explain") == 0)
 		return cmd_explain(argc - 2, argv + 2);
+	if (strcmp(argv[1], "seccomp-export") == 0)
+		return cmd_seccomp_export(argc - 2, argv + 2);
 	if (strcmp(argv[1], "policies") == 0)
 		return cmd_policies(argc - 2, argv + 2);
 	fprintf(stderr, "sandbox: unknown command '%s'\n", argv[1]);
