@@ -58,10 +58,16 @@ int cmd_explain(int argc, char **argv)
 	struct sb_plan p;
 	int r;
 
+	if (argc == 1 && strcmp(argv[0], "syscalls") == 0) {
+		seccomp_explain(stdout); /* every @set, the hardening, the constants */
+		return 0;
+	}
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
 		fputs("usage: sandbox explain [RUN OPTIONS] [-- COMMAND...]\n"
+		      "       sandbox explain syscalls\n"
 		      "Print what 'sandbox run' with these options would set up, and which layers\n"
-		      "this machine enforces, without creating anything.\n",
+		      "this machine enforces, without creating anything. 'explain syscalls' lists\n"
+		      "every @set with its members, the always-on hardening and the constants.\n",
 		      stdout);
 		return 0;
 	}

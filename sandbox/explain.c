@@ -314,7 +314,7 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 	print_sets_used(f, p);
 	plan_free(&base);
 	fputs("  always-on hardening (lift one with 'syscalls unsafe-allow NAME'):\n", f);
-	seccomp_harden_print(f);
+	seccomp_harden_print(f, "    ");
 }
 
 static void print_process(FILE *f, const struct sb_plan *p)

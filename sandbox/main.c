@@ -20,6 +20,7 @@ static void usage(FILE *f)
 	      "  sandbox run [OPTIONS] -- COMMAND [ARG...]   run one command in a sandbox\n"
 	      "  sandbox check POLICY...                     validate policies, print the merged result\n"
 	      "  sandbox explain [OPTIONS]                   print the plan without running anything\n"
+	      "  sandbox explain syscalls                    list the @sets, the hardening, the constants\n"
 	      "  sandbox seccomp-export [OPTIONS] > FILE     write the syscall filter as raw BPF\n"
 	      "  sandbox policies                            list the policies found and where\n"
 	      "  sandbox --version | --help | run --help\n",

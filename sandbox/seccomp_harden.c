@@ -53,11 +53,12 @@ const struct sb_harden *seccomp_harden_list(size_t *n)
 	return list;
 }
 
-void seccomp_harden_print(FILE *f)
+void seccomp_harden_print(FILE *f, const char *indent)
 {
-	fputs("x32, i386 ABIs  killed (other syscall tables escape the filter); re-admit with 'syscalls arch'\n", f);
+	fprintf(f, "%sx32, i386 ABIs   killed (other syscall tables escape the filter); re-admit with 'syscalls arch'\n",
+		indent);
 	for (size_t i = 0; i < ELEMENTSOF(list); i++)
-		fprintf(f, "%-16s %s\n", list[i].name, list[i].why);
+		fprintf(f, "%s%-17s %s\n", indent, list[i].name, list[i].why);
 }
 
 void seccomp_explain(FILE *f)
@@ -65,7 +66,7 @@ void seccomp_explain(FILE *f)
 	fputs("# syscall sets (syscalls allow @SET)\n", f);
 	seccomp_sets_print(f);
 	fputs("\n# always-on hardening (syscalls unsafe-allow NAME to lift one)\n", f);
-	seccomp_harden_print(f);
+	seccomp_harden_print(f, "");
 	fputs("\n# constants for conditions (syscalls deny ioctl if arg1 == TIOCSTI)\n", f);
 	sysconst_print(f);
 }

@@ -28,4 +28,4 @@ const struct sb_harden *seccomp_harden_find(const char *name);
 const struct sb_harden *seccomp_harden_list(size_t *n);
 
 /* One line per entry: "name  why" (for `sandbox explain`). */
-void seccomp_harden_print(FILE *f);
+void seccomp_harden_print(FILE *f, const char *indent);

@@ -154,7 +154,7 @@ static int parse_value(const char *w, int col, uint64_t *ret, struct sb_err *err
 			}
 		} else if (!sysconst_find(piece, &x)) {
 			err->col = col + (int)(p - w);
-			return sb_failx(err, EINVAL, "unknown constant '%s' (see 'sandbox explain --syscalls')", piece);
+			return sb_failx(err, EINVAL, "unknown constant '%s' (see 'sandbox explain syscalls')", piece);
 		}
 		v |= x;
 		if (!p[len])
@@ -257,7 +257,7 @@ static int check_name(struct words *ws, size_t i, const char *arg, bool unsafe, 
 		if (syscall_set_find(w))
 			return 0;
 		fail_at(ws, i, arg, err);
-		return sb_failx(err, EINVAL, "unknown syscall set '%s' (see 'sandbox explain --syscalls')", w);
+		return sb_failx(err, EINVAL, "unknown syscall set '%s' (see 'sandbox explain syscalls')", w);
 	}
 	if (seccomp_syscall_resolve_name(w) == __NR_SCMP_ERROR) {
 		fail_at(ws, i, arg, err);
@@ -265,7 +265,7 @@ static int check_name(struct words *ws, size_t i, const char *arg, bool unsafe, 
 	}
 	if (unsafe && !seccomp_harden_find(w)) {
 		fail_at(ws, i, arg, err);
-		return sb_failx(err, EINVAL, "'%s' is not part of the always-on hardening; use 'allow' (see 'sandbox explain --syscalls')", w);
+		return sb_failx(err, EINVAL, "'%s' is not part of the always-on hardening; use 'allow' (see 'sandbox explain syscalls')", w);
 	}
 	return 0;
 }

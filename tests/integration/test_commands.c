@@ -258,3 +258,34 @@ Test(commands, explain_without_policy_uses_default_and_rejects_bad_options)
 	sb_assert_err_has(o, "option '--memory lots': 'lots' is not a size");
 	free(o);
 }
+
+/* Every @set with its members, the hardening and the constants. */
+Test(commands, explain_syscalls_lists_sets_hardening_constants)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+
+	sb_cmd(o, "explain", "syscalls", NULL);
+	sb_assert_status(o, 0);
+	sb_assert_out_has(o, "\n@network-io  # ");
+	sb_assert_out_has(o, "socketpair");
+	sb_assert_out_has(o, "\n@system-service  # ");
+	sb_assert_out_has(o, "\nio_uring_setup ");
+	sb_assert_out_has(o, "TIOCSTI");
+	free(o);
+}
+
+/* The filter 'run' would load, raw: whole sock_filter records that end
+ * in a return, for bwrap --seccomp FD. */
+Test(commands, seccomp_export_writes_raw_bpf)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+
+	sb_cmd(o, "seccomp-export", "--policy", "judge", NULL);
+	sb_assert_status(o, 0);
+	cr_assert(o->out_len > 64 && o->out_len % 8 == 0, "%zu bytes", o->out_len);
+	cr_assert_eq((unsigned char)o->out[o->out_len - 8], 0x06, "last instruction is not BPF_RET");
+	sb_cmd(o, "seccomp-export", "--syscalls-log", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "log mode");
+	free(o);
+}
