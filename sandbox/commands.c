@@ -24,6 +24,21 @@
 /* Exit status for a bad policy or option (DESIGN.md: sandbox error). */
 #define EXIT_SETUP 125
 
+/* Compile the syscall filter as 'run' would, so that what only shows when
+ * it is built (an imported Docker/OCI profile's JSON, a filter too big for
+ * the kernel) fails here too, not at the first run. */
+static int check_filter(const struct sb_plan *p, struct sb_err *err)
+{
+	struct sb_seccomp s;
+	int r;
+
+	if (p->seccomp_off)
+		return 0;
+	r = seccomp_prepare(p, &s, err);
+	seccomp_teardown(&s);
+	return r < 0 ? sb_wrap(err, "syscall filter") : 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct sb_err err = SB_ERR_INIT;
@@ -44,6 +59,8 @@ int cmd_check(int argc, char **argv)
 		r = policy_load(&p, argv[i], &loc, &err);
 	if (r == 0)
 		r = plan_validate(&p, &err);
+	if (r == 0)
+		r = check_filter(&p, &err);
 	if (r < 0)
 		report_error(&err);
 	else

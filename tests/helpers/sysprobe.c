@@ -50,6 +50,16 @@ static int threads_and_fork(void)
 }
 
 /* A syscall with the x32 bit set (nr | 0x40000000): getpid's x32 number. */
+/* A raw syscall returns -errno itself; give it libc's convention. */
+static long raw(long r)
+{
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
 static long x32_getpid(void)
 {
 	long r;
@@ -100,9 +110,9 @@ int main(int argc, char **argv)
 	if (!strcmp(w, "getppid"))
 		return report(syscall(SYS_getppid));
 	if (!strcmp(w, "x32"))
-		return report(x32_getpid());
+		return report(raw(x32_getpid()));
 	if (!strcmp(w, "int80"))
-		return report(int80_getpid());
+		return report(raw(int80_getpid()));
 	fprintf(stderr, "unknown probe %s\n", w);
 	return 2;
 }

@@ -289,3 +289,25 @@ Test(commands, seccomp_export_writes_raw_bpf)
 	sb_assert_err_has(o, "log mode");
 	free(o);
 }
+
+/* check builds the syscall filter, so an imported Docker profile's JSON
+ * error shows at check time, with the file, line and column. */
+Test(commands, check_validates_an_imported_seccomp_profile)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	const char *bad = sb_write_file("broken-profile.json", "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
+							      " \"syscalls\": [ {\"names\": [\"read\"] \"action\": 1} ]}\n");
+	const char *good = sb_write_file("good-profile.json", "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
+							      "[{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}\n");
+	char text[4300];
+
+	snprintf(text, sizeof(text), "seccomp-profile %s\n", bad);
+	sb_cmd(o, "check", sb_write_file("uses-broken.policy", text), NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "broken-profile.json:2:");
+	sb_assert_err_has(o, "expected near '\"action\"'");
+	snprintf(text, sizeof(text), "seccomp-profile %s\n", good);
+	sb_cmd(o, "check", sb_write_file("uses-good.policy", text), NULL);
+	sb_assert_status(o, 0);
+	free(o);
+}

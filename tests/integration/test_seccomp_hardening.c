@@ -170,3 +170,32 @@ Test(seccomp_hardening, trap_action_and_unknown_names)
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "AF_BOGUS");
 }
+
+/* The one way to lift an always-on entry is named for what it is, and it
+ * lifts only what it names. */
+Test(seccomp_hardening, unsafe_allow_lifts_one_entry)
+{
+	struct sb_out o;
+
+	probe(&o, "io_uring_setup", "--syscalls", "unsafe-allow io_uring_setup");
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "errno 14\n"); /* EFAULT: reached the kernel with NULL params */
+	assert_blocked("bpf", "--syscalls", "unsafe-allow io_uring_setup");
+	assert_blocked("io_uring_setup", "--syscalls", "unsafe-allow bpf");
+}
+
+/* 'syscalls arch' re-admits an ABI: the call then reaches the kernel
+ * (ok, or ENOSYS where the kernel lacks that ABI) instead of SIGSYS. */
+Test(seccomp_hardening, arch_readmits_an_abi)
+{
+	struct sb_out o;
+
+	probe(&o, "x32", "--syscalls", "arch x32");
+	cr_assert_neq(o.status, 128 + 31, "x32 with 'arch x32' was killed: %s%s", o.out, o.err);
+	cr_assert(strstr(o.out, "ok\n") || strstr(o.out, "errno 38\n"), "x32: %s%s", o.out, o.err);
+	probe(&o, "int80", "--syscalls", "arch x86");
+	cr_assert_neq(o.status, 128 + 31, "int 0x80 with 'arch x86' was killed: %s%s", o.out, o.err);
+	/* Re-admitting one ABI leaves the other killed. */
+	probe(&o, "int80", "--syscalls", "arch x32");
+	cr_assert_eq(o.status, 128 + 31, "int 0x80 with only 'arch x32': status %d", o.status);
+}
