@@ -217,8 +217,20 @@ static void print_io(FILE *f, const struct sb_plan *p)
 		fputs("stderr-to-stdout\n", f);
 }
 
+/* ENOSYS rather than 38: the name reads back through the parser too. */
+static const char *errno_word(int e, char *num, size_t len)
+{
+	const char *n = strerrorname_np(e);
+
+	if (n)
+		return n;
+	snprintf(num, len, "%d", e);
+	return num;
+}
+
 void check_rule_str(const struct sb_sysrule *r, char *buf, size_t len)
 {
+	char num[16];
 	size_t off = 0;
 
 #define APPEND(...)                                                                                \
@@ -229,7 +241,7 @@ void check_rule_str(const struct sb_sysrule *r, char *buf, size_t len)
 	} while (0)
 	buf[0] = '\0';
 	if (r->action == SB_SYS_ERRNO && r->errnum != 1 /* EPERM */)
-		APPEND("errno %d", r->errnum);
+		APPEND("errno %s", errno_word(r->errnum, num, sizeof(num)));
 	else
 		APPEND("%s", check_action_word(r->action));
 	for (char **n = r->names; n && *n; n++)
@@ -248,11 +260,11 @@ void check_rule_str(const struct sb_sysrule *r, char *buf, size_t len)
 
 static void print_syscalls(FILE *f, const struct sb_plan *p)
 {
-	char rule[2048];
+	char rule[2048], num[16];
 
 	fputs("\n# syscalls\n", f);
 	if (p->sys_default == SB_SYS_ERRNO && p->sys_default_errnum != 1)
-		fprintf(f, "syscalls default errno %d\n", p->sys_default_errnum);
+		fprintf(f, "syscalls default errno %s\n", errno_word(p->sys_default_errnum, num, sizeof(num)));
 	else
 		fprintf(f, "syscalls default %s\n", check_action_word(p->sys_default));
 	for (size_t i = 0; i < p->n_sysrules; i++) {
