@@ -315,10 +315,14 @@ Test(core, signals_are_forwarded)
 	char script[4096];
 	const char *argv[] = { "/bin/sh", "-c", script, NULL };
 
+	/* TERM only once the payload said its trap is set: a fixed sleep
+	 * raced with a slow start (the VM lane emulates its CPU). */
 	snprintf(script, sizeof(script),
-		 "%s run -- sh -c 'trap \"echo got-term; exit 7\" TERM; echo ready; while :; do sleep 0.05; done' & "
-		 "sleep 0.5; kill -TERM $!; wait $!",
-		 sb_bin());
+		 "out=%s/forward.out; "
+		 "%s run -- sh -c 'trap \"echo got-term; exit 7\" TERM; echo ready; while :; do sleep 0.05; done' >$out & "
+		 "pid=$!; i=0; while ! grep -q ready $out && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; "
+		 "kill -TERM $pid; wait $pid; rc=$?; cat $out; exit $rc",
+		 sb_user_dir("forward"), sb_bin());
 	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
 	sb_assert_status(&o, 7);
 	sb_assert_out_has(&o, "got-term");
