@@ -79,10 +79,16 @@ static int io_open(const struct sb_plan *p, struct payload_io *io, struct sb_err
 	return 0;
 }
 
-/* After the relay has put its pipe in front of stdout, if it did. */
-static int io_stderr_to_stdout(const struct sb_plan *p, struct payload_io *io, struct sb_err *err)
+/* After the relay has put its pipe in front of stdout, if it did: then
+ * stderr names the same write end, which relay_started closes for both. */
+static int io_stderr_to_stdout(const struct sb_plan *p, struct payload_io *io, const struct sb_relay *relay,
+			       struct sb_err *err)
 {
-	if (p->stderr_to_stdout && (io->fd[2] = fcntl(io->fd[1] >= 0 ? io->fd[1] : 1, F_DUPFD_CLOEXEC, 3)) < 0)
+	if (!p->stderr_to_stdout)
+		return 0;
+	if (io->fd[1] >= 0 && io->fd[1] == relay->s[1].wr)
+		io->fd[2] = io->fd[1];
+	else if ((io->fd[2] = fcntl(io->fd[1] >= 0 ? io->fd[1] : 1, F_DUPFD_CLOEXEC, 3)) < 0)
 		return sb_fail(err, errno, "--stderr-to-stdout");
 	return 0;
 }
@@ -433,7 +439,7 @@ static int prepare(struct run *r, struct sb_err *err)
 	if (rc == 0)
 		rc = relay_prepare(r->p, &r->relay, &r->io, err);
 	if (rc == 0)
-		rc = io_stderr_to_stdout(r->p, &r->io, err);
+		rc = io_stderr_to_stdout(r->p, &r->io, &r->relay, err);
 	if (rc < 0)
 		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)

@@ -78,6 +78,7 @@ static int prepare_stream(const struct sb_plan *p, struct sb_relay *r, int i, st
 		return 0;
 	if (open_pipe(s, target, err) < 0)
 		return -1;
+	s->own_out = io->fd[i] >= 0;
 	io->fd[i] = s->wr;
 	return 0;
 }
@@ -267,6 +268,8 @@ void relay_release(struct sb_relay *r)
 			close(s->in);
 		if (s->wr >= 0)
 			close(s->wr);
+		if (s->own_out)
+			close(s->out);
 		free(s->buf);
 		stream_init(s);
 	}

@@ -19,7 +19,8 @@
 struct relay_stream {
 	int in; /* read end of our pipe, -1 = no relay for this stream */
 	int wr; /* write end, handed to the payload, closed after clone */
-	int out; /* where the bytes go: the caller's descriptor */
+	int out; /* where the bytes go: the caller's descriptor or a --stdout file */
+	bool own_out; /* out was opened by the launcher (--stdout FIFO): close it */
 	int count_fd; /* regular-file target: count by its offset, -1 = none */
 	off_t start_off;
 	uint64_t passed; /* bytes accepted (never more than the limit) */
