@@ -12,7 +12,12 @@ try "list /root"                  ls /root
 try "write into /usr/bin"         touch /usr/bin/evil
 try "write /tmp (private tmpfs)"  sh -c 'echo x > /tmp/scratch'
 try "see host processes"          sh -c 'n=$(ls /proc | grep -c "^[0-9]"); [ "$n" -gt 6 ] || { echo "only $n pids visible: its own"; exit 1; }'
-try "reach the network"           python3 -c 'import socket; socket.create_connection(("127.0.0.1", 22), 1)'
+try "reach the host's services"   python3 -c '
+import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", 22), 1)
+except OSError as e:
+    sys.exit("127.0.0.1:22 is the sandbox'"'"'s own loopback: %s" % e.strerror)'
 try "remount /usr read-write"     mount -o remount,rw /usr
 try "hold any capability"         sh -c 'c=$(grep CapEff /proc/self/status | cut -f2); [ "$c" != 0000000000000000 ] || { echo "CapEff=$c"; exit 1; }'
 echo "interfaces: $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')"

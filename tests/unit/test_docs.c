@@ -119,6 +119,7 @@ Test(docs, every_report_and_meta_key_in_docs_report_md)
 	text = slurp(meta + 1);
 	keys_documented(text, doc, false);
 	free(text);
+	free(doc);
 	unlink(json);
 	unlink(meta);
 }
