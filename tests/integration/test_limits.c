@@ -291,6 +291,26 @@ Test(limits, output_bytes_are_counted_per_stream)
 	sb_assert_err_has(&o, "\"stderr_bytes\": null,"); /* counted in stdout */
 }
 
+/* A reader that goes away costs the payload its SIGPIPE, as it would
+ * without the relay in between; nothing in the sandbox may keep the
+ * relay's pipe open and leave the payload blocked. */
+Test(limits, relayed_reader_going_away_is_sigpipe)
+{
+	struct sb_out o;
+	char script[8192], dir[4200];
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+	snprintf(dir, sizeof(dir), "%s", sb_user_dir("sigpipe"));
+	snprintf(script, sizeof(script),
+		 "%s run --ro-bind %s:/h --report %s/r.json -- /h/flood | head -c 10; echo; grep -E "
+		 "'\"(status|signal)\"' %s/r.json",
+		 sb_bin(), sb_env("SANDBOX_HELPERS", "build/tests/helpers"), dir, dir);
+	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
+	sb_assert_out_has(&o, "xxxxxxxxxx\n");
+	sb_assert_out_has(&o, "\"status\": \"SG\"");
+	sb_assert_out_has(&o, "\"signal\": 13,");
+}
+
 /* The shell survives its child's SIGXFSZ and exits 153: still OL. */
 Test(limits, output_limit_of_a_child_in_a_file)
 {
