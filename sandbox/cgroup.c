@@ -234,13 +234,12 @@ static long long usage_us(struct sb_cgroup *cg)
 	return cg->version == '2' ? cgroup_v2_usage_us(cg->impl) : cgroup_v1_usage_us(cg->impl);
 }
 
-void cgroup_mark_exec(struct sb_cgroup *cg)
+void cgroup_mark_exec(struct sb_cgroup *cg, uint64_t setup_us)
 {
 	struct cg_state *s = cg->impl;
-	long long u = usage_us(cg);
 
-	if (s && u >= 0)
-		s->cpu_base_us = (uint64_t)u;
+	if (s)
+		s->cpu_base_us = setup_us;
 }
 
 long long cgroup_cpu_usage_us(struct sb_cgroup *cg)

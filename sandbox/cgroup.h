@@ -39,9 +39,10 @@ int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
  * (a limit fired), recording why in res. */
 bool cgroup_event(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res);
 
-/* Launcher, when the payload reached execve: CPU used so far is setup,
- * not the payload's; later figures count from here. */
-void cgroup_mark_exec(struct sb_cgroup *cg);
+/* Launcher, when the payload reached execve: setup_us of the cgroup's CPU
+ * is set-up (init's and the payload's before execve, as the payload
+ * measured it), not the command's; figures exclude it. */
+void cgroup_mark_exec(struct sb_cgroup *cg, uint64_t setup_us);
 
 /* Launcher: CPU time used so far in microseconds (for the CPU limit), or -1. */
 long long cgroup_cpu_usage_us(struct sb_cgroup *cg);

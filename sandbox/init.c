@@ -25,6 +25,7 @@
 
 #include "layers.h"
 #include "sync.h"
+#include "util.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
@@ -102,7 +103,8 @@ static void finish(struct init_ctx *c, int status)
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
-	sync_send(c->sync_fd, SYNC_EXIT, status, NULL);
+	/* The last process is gone: the wall clock stops here. */
+	sync_send_times(c->sync_fd, SYNC_EXIT, status, clock_ns(CLOCK_MONOTONIC), 0);
 	_exit(0);
 }
 

@@ -53,6 +53,7 @@ struct run {
 	int wall_fd;
 	int tick_fd; /* periodic check of the CPU limit */
 	struct timespec t_exec, t_exit;
+	uint64_t setup_cpu_ns; /* init's and the payload's CPU before execve */
 	bool exec_seen, exit_seen, killed, setup_failed;
 	char *arg_area;
 	size_t arg_area_len;
@@ -205,20 +206,31 @@ static int block_launcher_signals(struct run *r, sigset_t *old, struct sb_err *e
 	return 0;
 }
 
-static int arm_timer(int *fd, uint64_t us, bool periodic, struct sb_err *err)
+/* A one-shot timer us from now, or at the CLOCK_MONOTONIC instant
+ * at_ns when that is not 0. */
+static int arm_timer(int *fd, uint64_t us, uint64_t at_ns, struct sb_err *err)
 {
 	struct itimerspec its = { 0 };
+	uint64_t ns = at_ns ? at_ns : us * 1000;
 
 	*fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (*fd < 0)
 		return sb_fail(err, errno, "timerfd");
-	its.it_value.tv_sec = (time_t)(us / 1000000);
-	its.it_value.tv_nsec = (long)(us % 1000000) * 1000;
-	if (periodic)
-		its.it_interval = its.it_value;
-	if (timerfd_settime(*fd, 0, &its, NULL) < 0)
+	its.it_value.tv_sec = (time_t)(ns / 1000000000u);
+	its.it_value.tv_nsec = (long)(ns % 1000000000u);
+	if (timerfd_settime(*fd, at_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
 		return sb_fail(err, errno, "arm timer");
 	return 0;
+}
+
+static void ts_from_ns(struct timespec *ts, uint64_t ns)
+{
+	if (!ns) {
+		clock_gettime(CLOCK_MONOTONIC, ts);
+		return;
+	}
+	ts->tv_sec = (time_t)(ns / 1000000000u);
+	ts->tv_nsec = (long)(ns % 1000000000u);
 }
 
 static void kill_run(struct run *r)
@@ -240,13 +252,15 @@ static void on_sync(struct run *r)
 	while (sync_recv_nowait(r->sync[0], &m) == 0) {
 		switch ((enum sync_type)m.type) {
 		case SYNC_EXEC:
+			/* Times as the payload measured them (sync.h). */
 			r->exec_seen = true;
-			clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
-			cgroup_mark_exec(&r->cg);
+			ts_from_ns(&r->t_exec, m.t_ns);
+			r->setup_cpu_ns = m.cpu_ns;
+			cgroup_mark_exec(&r->cg, m.cpu_ns / 1000);
 			if (r->p->limits.wall_time_us) {
 				struct sb_err e = SB_ERR_INIT;
 
-				arm_timer(&r->wall_fd, r->p->limits.wall_time_us, false, &e);
+				arm_timer(&r->wall_fd, 0, m.t_ns + r->p->limits.wall_time_us * 1000, &e);
 			}
 			break;
 		case SYNC_ERROR:
@@ -257,7 +271,7 @@ static void on_sync(struct run *r)
 			break;
 		case SYNC_EXIT:
 			r->exit_seen = true;
-			clock_gettime(CLOCK_MONOTONIC, &r->t_exit);
+			ts_from_ns(&r->t_exit, m.t_ns);
 			r->res->have_status = true;
 			r->res->wait_status = m.errnum;
 			break;
@@ -355,6 +369,17 @@ static void wait_loop(struct run *r)
 	}
 }
 
+/* rusage counts init's and the payload's set-up too; it is not the
+ * command's CPU. Nearly all of it is system time: take it from there. */
+static void drop_setup_cpu(struct sb_result *res, double setup_s)
+{
+	double from_sys = setup_s < res->cpu_sys_s ? setup_s : res->cpu_sys_s;
+
+	res->cpu_sys_s -= from_sys;
+	res->cpu_user_s -= setup_s - from_sys < res->cpu_user_s ? setup_s - from_sys : res->cpu_user_s;
+	res->cpu_time_s = res->cpu_user_s + res->cpu_sys_s;
+}
+
 static void collect(struct run *r)
 {
 	struct sb_result *res = r->res;
@@ -374,7 +399,7 @@ static void collect(struct run *r)
 	 * covers the whole tree, including never-waited-for grandchildren. */
 	res->cpu_user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
 	res->cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-	res->cpu_time_s = res->cpu_user_s + res->cpu_sys_s;
+	drop_setup_cpu(res, (double)r->setup_cpu_ns / 1e9);
 	res->memory_peak_bytes = (uint64_t)ru.ru_maxrss * 1024;
 	res->csw_voluntary = (uint64_t)ru.ru_nvcsw;
 	res->csw_forced = (uint64_t)ru.ru_nivcsw;
@@ -471,7 +496,7 @@ static int start(struct run *r, struct sb_err *err)
 	if (rc < 0)
 		return sb_fail(err, -rc, "start the sandbox's init");
 	if (r->p->limits.cpu_time_us && r->cg.version)
-		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us), false, err);
+		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us), 0, err);
 	return 0;
 }
 

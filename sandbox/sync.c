@@ -9,34 +9,41 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int sync_send(int fd, enum sync_type type, int errnum, const char *text)
+static int send_msg(int fd, const struct sync_msg *m)
 {
-	struct sync_msg m = { .type = type, .errnum = errnum };
 	ssize_t n;
 
-	if (text)
-		strncpy(m.text, text, sizeof(m.text) - 1);
 	do
-		n = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+		n = send(fd, m, sizeof(*m), MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(m) ? 0 : -EPIPE;
+	return n == (ssize_t)sizeof(*m) ? 0 : -EPIPE;
+}
+
+int sync_send(int fd, enum sync_type type, int errnum, const char *text)
+{
+	struct sync_msg m = { .type = type, .errnum = errnum };
+
+	if (text)
+		strncpy(m.text, text, sizeof(m.text) - 1);
+	return send_msg(fd, &m);
+}
+
+int sync_send_times(int fd, enum sync_type type, int errnum, uint64_t t_ns, uint64_t cpu_ns)
+{
+	struct sync_msg m = { .type = type, .errnum = errnum, .t_ns = t_ns, .cpu_ns = cpu_ns };
+
+	return send_msg(fd, &m);
 }
 
 int sync_send_err(int fd, const struct sb_err *err)
 {
 	struct sync_msg m = { .type = SYNC_ERROR, .errnum = err->errnum, .kind = err->kind };
-	ssize_t n;
 
 	memcpy(m.text, err->msg, sizeof(m.text));
 	m.text[sizeof(m.text) - 1] = '\0';
-	do
-		n = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)sizeof(m) ? 0 : -EPIPE;
+	return send_msg(fd, &m);
 }
 
 static int recv_msg(int fd, struct sync_msg *m, int flags)

@@ -4,6 +4,8 @@
  */
 #include "util.h"
 
+#include <time.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -251,4 +253,13 @@ int path_normalize(const char *in, char **ret, struct sb_err *err)
 	*o = '\0';
 	*ret = out;
 	return 0;
+}
+
+uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clock, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <time.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,3 +69,6 @@ char *split_colon(char *s);
 /* Normalize an absolute path: collapse "//", "/./", strip trailing '/'.
  * Rejects ".." components (-EINVAL) so a policy cannot walk out. */
 int path_normalize(const char *in, char **ret, struct sb_err *err);
+
+/* clock_gettime(clock) in nanoseconds, 0 if the clock cannot be read. */
+uint64_t clock_ns(clockid_t clock);
