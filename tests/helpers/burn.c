@@ -1,5 +1,7 @@
 /* burn SECONDS [THREADS] [unwaited]: burn CPU until this process (all its
- * threads) used SECONDS of CPU, or forever for "inf". "unwaited": a child
+ * threads) used SECONDS of CPU since main() began, or forever for "inf".
+ * (The process clock also holds what the sandbox spent in this process
+ * before execve, which is set-up, not the command's.) "unwaited": a child
  * burns instead and the parent sleeps, never waiting for it. */
 #include <pthread.h>
 #include <stdio.h>
@@ -38,13 +40,16 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return 2;
-	limit = strcmp(argv[1], "inf") == 0 ? -1 : atof(argv[1]);
+	limit = strcmp(argv[1], "inf") == 0 ? -1 : cpu_now() + atof(argv[1]);
 	if (argc > 3 && strcmp(argv[3], "unwaited") == 0) {
+		double secs = limit < 0 ? -1 : atof(argv[1]);
+
 		if (fork() == 0) {
+			limit = limit < 0 ? -1 : cpu_now() + secs; /* a new process clock */
 			burn(NULL);
 			_exit(0);
 		}
-		sleep((unsigned)(limit * 2 + 1));
+		sleep((unsigned)(secs * 2 + 1));
 		return 0;
 	}
 	for (int i = 1; i < threads && i < 64; i++)
