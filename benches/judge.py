@@ -34,8 +34,10 @@ def main():
         print("judge: SKIP: a judged run fails here (no delegated cgroup?):", probe.stderr.strip()[-200:])
         return
     cg = json.loads(probe.stderr).get("cgroup")
+    judge_policy = [sb, "run", "--policy", "judge", "--limits", "strict", "--report", "/dev/null", "--", "/bin/true"]
     rows = [("sandbox run (plain)", [sb, "run", "--", "/bin/true"], False),
             (f"sandbox judged ({cg})", judged, True),
+            (f"sandbox --policy judge ({cg})", judge_policy, True),
             ("bwrap (no limits)", bwrap, False)]
     print(f"judged run: {RUNS} sequential runs of /bin/true (ms, hyperfine -N)")
     print(f"  {'':<28}{'median':>8}{'mean':>8}{'min':>8}{'runs/s':>9}")
