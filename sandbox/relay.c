@@ -65,6 +65,7 @@ static int prepare_stream(const struct sb_plan *p, struct sb_relay *r, int i, st
 	int target = io->fd[i] >= 0 ? io->fd[i] : i;
 	bool want_counts = p->report_path || p->meta_path;
 	struct stat st;
+	int rc;
 
 	if (fstat(target, &st) < 0)
 		return 0; /* closed in the caller: the payload gets it closed too */
@@ -76,8 +77,9 @@ static int prepare_stream(const struct sb_plan *p, struct sb_relay *r, int i, st
 	}
 	if (!r->limit && !(want_counts && !S_ISCHR(st.st_mode)))
 		return 0;
-	if (open_pipe(s, target, err) < 0)
-		return -1;
+	rc = open_pipe(s, target, err);
+	if (rc < 0)
+		return rc;
 	s->own_out = io->fd[i] >= 0;
 	io->fd[i] = s->wr;
 	return 0;
@@ -100,18 +102,21 @@ void relay_init(struct sb_relay *r)
 
 int relay_prepare(const struct sb_plan *p, struct sb_relay *r, struct payload_io *io, struct sb_err *err)
 {
+	int rc;
+
 	r->limit = p->limits.output_limit;
-	if (prepare_stream(p, r, 1, io, err) < 0)
-		return -1;
-	/* --stderr-to-stdout: the launcher dups stdout's target afterwards,
-	 * so stderr shares stdout's pipe and count. */
-	if (p->stderr_to_stdout)
-		return 0;
-	if (prepare_stream(p, r, 2, io, err) < 0)
-		return -1;
-	if (r->s[1].count_fd >= 0 && r->s[2].count_fd >= 0 && same_file(r->s[1].count_fd, r->s[2].count_fd))
-		r->s[2].count_fd = -1, r->s[2].measured = false;
-	return 0;
+	rc = prepare_stream(p, r, 1, io, err);
+	/* --stderr-to-stdout: the launcher points stderr at stdout's target
+	 * afterwards, so stderr shares stdout's pipe and count. */
+	if (rc < 0 || p->stderr_to_stdout)
+		return rc;
+	rc = prepare_stream(p, r, 2, io, err);
+	if (rc == 0 && r->s[1].count_fd >= 0 && r->s[2].count_fd >= 0 &&
+	    same_file(r->s[1].count_fd, r->s[2].count_fd)) {
+		r->s[2].count_fd = -1;
+		r->s[2].measured = false;
+	}
+	return rc;
 }
 
 void relay_child(struct sb_relay *r)
