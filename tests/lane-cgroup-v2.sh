@@ -1,7 +1,9 @@
 #!/bin/sh
-# The cgroup v2 lane: run the limit tests inside ../shared/vm's VM (pure
-# cgroup v2, a systemd-style delegated subtree for an unprivileged user),
-# the way most users run. Skips, with the reason, where the VM cannot start.
+# The cgroup v2 lane: run the limit, core and seccomp tests inside
+# ../shared/vm's VM (pure cgroup v2, a systemd-style delegated subtree for an
+# unprivileged user, the way most users run; and a second kernel, Debian's
+# 6.1, for the namespace and syscall-filter behaviour). Skips, with the
+# reason, where the VM cannot start.
 # Usage: tests/lane-cgroup-v2.sh BUILD_DIR
 set -u
 build=${1:-build}
@@ -17,7 +19,7 @@ if [ "$(id -u)" != 0 ] && ! command -v qemu-system-x86_64 >/dev/null; then
 fi
 # Inside, as root: copy what the tests need to the guest's own /tmp (the
 # project dir may not be readable by the test user), then run the limit and
-# core tests as the delegated test user, from its scope.
+# core and seccomp tests as the delegated test user, from its scope.
 cat > "$top/$build/vm-lane.sh" <<'IN'
 set -u
 src=$1
@@ -25,12 +27,12 @@ d=$(mktemp -d /tmp/lane.XXXXXX)
 mkdir -p "$d/helpers"
 cp "$src/sandbox" "$d/"
 cp "$src"/tests/helpers/* "$d/helpers/"
-cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$d/"
+cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$src"/tests/integ_test_seccomp_hardening "$d/"
 chmod -R a+rX "$d"
 chmod 1777 "$d"
 echo "guest: $(uname -r), $(stat -fc %T /sys/fs/cgroup), test cgroup $SANDBOX_TEST_CGROUP"
 rc=0
-for t in integ_test_limits integ_test_core; do
+for t in integ_test_limits integ_test_core integ_test_seccomp_hardening; do
 	# The test runner itself lives in the scope, so do the delegation dance
 	# for it: runner into a leaf, controllers on, runs under a sibling.
 	as-test-user env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \
