@@ -18,7 +18,7 @@ if [ "$(id -u)" != 0 ] && ! command -v qemu-system-x86_64 >/dev/null; then
 	exit 0
 fi
 # Inside, as root: copy what the tests need to the guest's own /tmp (the
-# project dir may not be readable by the test user), then run the limit and
+# project dir may not be readable by the test user), then run the limit,
 # core and seccomp tests as the delegated test user, from its scope.
 cat > "$top/$build/vm-lane.sh" <<'IN'
 set -u
