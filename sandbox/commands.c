@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,17 +70,45 @@ int cmd_check(int argc, char **argv)
 	return r < 0 ? EXIT_SETUP : 0;
 }
 
-int cmd_explain(int argc, char **argv)
+static bool wants_help(int argc, char **argv)
+{
+	return argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0);
+}
+
+/* Build the plan 'sandbox run' would from the same options (the command is
+ * optional), then act on it. Errors are printed; returns the exit status. */
+static int with_run_plan(int argc, char **argv, int (*act)(const struct sb_plan *, struct sb_err *))
 {
 	struct sb_err err = SB_ERR_INIT;
 	struct sb_plan p;
 	int r;
 
+	plan_init(&p);
+	r = cli_parse(argc, argv, &p, true, &err);
+	if (r == 0)
+		r = plan_validate(&p, &err);
+	if (r == 0)
+		r = act(&p, &err);
+	if (r < 0)
+		report_error(&err);
+	plan_free(&p);
+	return r < 0 ? EXIT_SETUP : 0;
+}
+
+static int explain_plan(const struct sb_plan *p, struct sb_err *err)
+{
+	(void)err;
+	explain_print(stdout, p);
+	return 0;
+}
+
+int cmd_explain(int argc, char **argv)
+{
 	if (argc == 1 && strcmp(argv[0], "syscalls") == 0) {
 		seccomp_explain(stdout); /* every @set, the hardening, the constants */
 		return 0;
 	}
-	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+	if (wants_help(argc, argv)) {
 		fputs("usage: sandbox explain [RUN OPTIONS] [-- COMMAND...]\n"
 		      "       sandbox explain syscalls\n"
 		      "Print what 'sandbox run' with these options would set up, and which layers\n"
@@ -88,16 +117,7 @@ int cmd_explain(int argc, char **argv)
 		      stdout);
 		return 0;
 	}
-	plan_init(&p);
-	r = cli_parse(argc, argv, &p, true, &err);
-	if (r == 0)
-		r = plan_validate(&p, &err);
-	if (r < 0)
-		report_error(&err);
-	else
-		explain_print(stdout, &p);
-	plan_free(&p);
-	return r < 0 ? EXIT_SETUP : 0;
+	return with_run_plan(argc, argv, explain_plan);
 }
 
 /* The compiled filter, raw, for other tools: `bwrap --seccomp FD` takes
@@ -126,27 +146,14 @@ static int export_filter(const struct sb_plan *p, struct sb_err *err)
 
 int cmd_seccomp_export(int argc, char **argv)
 {
-	struct sb_err err = SB_ERR_INIT;
-	struct sb_plan p;
-	int r;
-
-	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+	if (wants_help(argc, argv)) {
 		fputs("usage: sandbox seccomp-export [RUN OPTIONS] > FILE\n"
 		      "Write the syscall filter 'sandbox run' with these options would load, as raw\n"
 		      "classic BPF (struct sock_filter[]), e.g. for bwrap --seccomp FD.\n",
 		      stdout);
 		return 0;
 	}
-	plan_init(&p);
-	r = cli_parse(argc, argv, &p, true, &err);
-	if (r == 0)
-		r = plan_validate(&p, &err);
-	if (r == 0)
-		r = export_filter(&p, &err);
-	if (r < 0)
-		report_error(&err);
-	plan_free(&p);
-	return r < 0 ? EXIT_SETUP : 0;
+	return with_run_plan(argc, argv, export_filter);
 }
 
 int cmd_policies(int argc, char **argv)
