@@ -73,9 +73,10 @@ static int pin_cpus(const char *list, struct sb_err *err)
  * than the cgroup limits they replace (docs/report.md says how):
  * RLIMIT_AS caps address space, not memory in use (memory + stack);
  * RLIMIT_CPU counts each process on its own, in whole seconds (SIGXCPU,
- * then SIGKILL a second later); RLIMIT_NPROC counts the processes of the user in this user
- * namespace (ucounts, Linux 5.14+; before that every process of the real
- * uid on the machine). */
+ * then SIGKILL a second later); RLIMIT_NPROC counts the processes of the
+ * user in this user namespace (ucounts, Linux 5.14+; before that every
+ * process of the real uid on the machine); CPU affinity stands in for
+ * --cpuset. */
 static int best_effort(const struct sb_limits *l, struct sb_err *err)
 {
 	int r = 0;
