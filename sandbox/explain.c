@@ -19,6 +19,7 @@
 
 #include "check.h"
 #include "policy.h"
+#include "seccomp.h"
 #include "syscalls.h"
 
 #define NOBODY 65534 /* userns.c's default outside uid for root callers */
@@ -277,15 +278,12 @@ static void print_rules(FILE *f, const struct sb_plan *p, bool first)
 	}
 }
 
-/*
- * A plan without "syscalls default" and without an imported profile runs
- * on the built-in syscalls-default policy, refined by its own rules
- * (seccomp.c, sc_build_table): show that, not an empty rule list.
- */
+/* A plan may run on a built-in baseline refined by its own rules
+ * (seccomp_baseline): show those rules too, not an empty rule list. */
 static void print_syscalls(FILE *f, const struct sb_plan *p)
 {
 	static const struct sb_loc no_loc = { 0 };
-	bool baseline = !p->sys_default_set && p->n_seccomp_profiles == 0;
+	const char *baseline = seccomp_baseline(p);
 	struct sb_err err = SB_ERR_INIT;
 	struct sb_plan base;
 
@@ -295,11 +293,11 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 		return;
 	}
 	plan_init(&base);
-	if (baseline && policy_load(&base, "syscalls-default", &no_loc, &err) < 0)
-		fprintf(f, "  built-in syscalls-default: %s\n", err.msg);
+	if (baseline && policy_load(&base, baseline, &no_loc, &err) < 0)
+		fprintf(f, "  built-in %s: %s\n", baseline, err.msg);
 	if (baseline)
-		fprintf(f, "  %-16s %s (from the built-in policy syscalls-default: the policy sets none)\n",
-			"default action", check_action_word(base.sys_default));
+		fprintf(f, "  %-16s %s (from the built-in policy %s: the policy sets none)\n", "default action",
+			check_action_word(base.sys_default), baseline);
 	else
 		fprintf(f, "  %-16s %s\n", "default action", check_action_word(p->sys_default));
 	print_rules(f, &base, true);

@@ -171,12 +171,17 @@ void sc_table_free(struct sc_table *t)
  * policy is the baseline the plan's rules then refine, so a policy that
  * forgets seccomp still gets a reasonable allow-list (DESIGN.md: seccomp
  * is required), and "--syscalls 'deny X'" on the command line adds to it. */
-static int load_baseline(struct sb_plan *tmp, struct sb_err *err)
+const char *seccomp_baseline(const struct sb_plan *p)
+{
+	return !p->sys_default_set && p->n_seccomp_profiles == 0 ? "syscalls-default" : NULL;
+}
+
+static int load_baseline(struct sb_plan *tmp, const char *name, struct sb_err *err)
 {
 	static const struct sb_loc loc = { 0 };
 
 	plan_init(tmp);
-	return policy_load(tmp, "syscalls-default", &loc, err);
+	return policy_load(tmp, name, &loc, err);
 }
 
 static int table_from_rules(struct sc_table *t, const struct sb_plan *p, struct sb_err *err)
@@ -233,7 +238,7 @@ static bool uses_notify(const struct sc_table *t)
 int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *err)
 {
 	struct sb_plan base;
-	bool baseline = !p->sys_default_set && p->n_seccomp_profiles == 0;
+	const char *baseline = seccomp_baseline(p);
 	int r;
 
 	for (size_t i = 0; i < SC_NR_MAX; i++)
@@ -242,12 +247,12 @@ int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *e
 	t->dflt = SECCOMP_RET_KILL_PROCESS;
 	r = 0;
 	if (baseline) {
-		r = load_baseline(&base, err);
+		r = load_baseline(&base, baseline, err);
 		if (r == 0)
 			r = table_from_rules(t, &base, err);
 		plan_free(&base);
 		if (r < 0)
-			return sb_wrap(err, "built-in policy syscalls-default");
+			return sb_wrap(err, "built-in policy %s", baseline);
 	}
 	r = table_from_rules(t, p, err);
 	if (r < 0)

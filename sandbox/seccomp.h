@@ -39,6 +39,11 @@ void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_res
  * (Not seccomp_release: libseccomp owns that name.) */
 void seccomp_teardown(struct sb_seccomp *s);
 
+/* The built-in policy whose syscall rules a plan refines ("syscalls-
+ * default") when it sets no "syscalls default" and imports no profile;
+ * NULL when the plan's own rules are the whole filter. */
+const char *seccomp_baseline(const struct sb_plan *p);
+
 /* Print the @sets, the always-on hardening and the named constants (for
  * `sandbox explain`). */
 void seccomp_explain(FILE *f);
