@@ -1,10 +1,34 @@
 # sandbox: a rootless Linux sandbox. Targets: all test demo bench fuzz asan
-# install clean format deps. The binary is build/sandbox.
+# install clean format deps. The binary is build/sandbox; build/isolate and
+# build/sandbox-oci are links to it (front ends chosen by argv[0]).
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= gcc
 BUILD ?= build
+
+# Targets that compile against the -dev packages first install what is
+# missing (tools/deps.sh), then run make again: pkg-config below is read
+# when this file is parsed, so it must be parsed after the install. The
+# second make sees SB_DEPS_DONE and goes straight to work.
+DEPS_FIRST := all test demo bench fuzz asan install
+ifeq ($(SB_DEPS_DONE),)
+.PHONY: $(DEPS_FIRST) deps clean format
+$(DEPS_FIRST):
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+deps:
+	@sh tools/deps.sh
+clean:
+	rm -rf build build-asan
+format:
+	clang-format -i sandbox/*.c sandbox/*.h front/*.c front/*.h
+# make must not try to remake its own makefile through the rule below.
+Makefile: ;
+# Any other target (a single object, a test binary) is built directly.
+%:
+	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+else
 
 # Warnings as in STYLE.md (a subset of bubblewrap's); -Werror so none slip in.
 WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -13,12 +37,16 @@ WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 # cheap hardening for a tool that parses untrusted-ish policy input.
 OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS ?= $(OPT)
-# Where installed policies live; policy.c searches it after /etc.
-DEFS = -DSB_POLICY_DIR='"$(PREFIX)/share/sandbox/policies"'
+
+# Settings compiled in live in $(BUILD)/config.h, rewritten only when they
+# change, so `make install PREFIX=/opt/x` after a plain `make` rebuilds what
+# depends on the prefix (policy_lookup.c: where installed policies live).
+CONFIG_H := $(BUILD)/config.h
+CONFIG_TEXT := \#define SB_POLICY_DIR "$(PREFIX)/share/sandbox/policies"
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(CONFIG_TEXT)' > $(CONFIG_H).new && \
+	{ cmp -s $(CONFIG_H).new $(CONFIG_H) || mv -f $(CONFIG_H).new $(CONFIG_H); }; rm -f $(CONFIG_H).new)
 
 PKGS_REQ = libseccomp libcap-ng
-# libbpf is optional: with it, HAVE_LIBBPF builds the eBPF layer.
-HAVE_LIBBPF := $(shell pkg-config --exists libbpf 2>/dev/null && echo 1)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_REQ) jansson 2>/dev/null)
 # The launcher is linked static-pie, glibc included: no ld.so, no symbol
 # lookups and no shared libc pages at each start (start-up is on the hot
@@ -30,41 +58,46 @@ LINK_STATIC ?= -static-pie
 PKG_LIBS_RAW := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null)
 # Test programs link Criterion shared, and the three small libraries static.
 PKG_LIBS := -Wl,-Bstatic $(PKG_LIBS_RAW) -Wl,-Bdynamic
-ifeq ($(HAVE_LIBBPF),1)
-DEFS += -DHAVE_LIBBPF=1
-endif
 
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+# The core's headers by quote include only (-iquote): sandbox/seccomp.h
+# must never shadow libseccomp's <seccomp.h>.
+INCS = -iquote sandbox -iquote front -iquote $(BUILD)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?=
 LIBS = $(PKG_LIBS)
 
-SRCS := $(wildcard sandbox/*.c)
-OBJS := $(patsubst sandbox/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/policies_builtin.o
-LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+# The core (sandbox/) and the front ends (front/): one object directory.
+SRCS := $(wildcard sandbox/*.c) $(wildcard front/*.c)
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/policies_builtin.o
+LIB_OBJS := $(filter-out $(BUILD)/obj/sandbox/main.o,$(OBJS))
+HDRS := $(wildcard sandbox/*.h) $(wildcard front/*.h)
 POLICIES := $(wildcard policies/*.policy)
+# argv[0] aliases of the one binary (DESIGN.md: front ends).
+ALIASES := isolate sandbox-oci
 
-.PHONY: all test demo bench fuzz asan install clean format deps unit integration
-all: $(BUILD)/sandbox
+.PHONY: all test demo bench fuzz asan install unit fuzz-replay
+all: $(BUILD)/sandbox $(addprefix $(BUILD)/,$(ALIASES))
 
-$(BUILD)/obj/%.o: sandbox/%.c $(wildcard sandbox/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Only the policy lookup reads the prefix.
+$(BUILD)/obj/sandbox/policy_lookup.o: $(CONFIG_H)
+
 # The shipped policies are compiled in, so the binary works uninstalled.
-$(BUILD)/policies_builtin.c: $(POLICIES) tools/embed-policies.sh | $(BUILD)/obj
+$(BUILD)/policies_builtin.c: $(POLICIES) tools/embed-policies.sh
+	@mkdir -p $(dir $@)
 	sh tools/embed-policies.sh $(POLICIES) > $@
 
 $(BUILD)/obj/policies_builtin.o: $(BUILD)/policies_builtin.c
-	$(CC) $(ALL_CFLAGS) -Isandbox -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/sandbox: $(OBJS)
 	$(CC) $(LDFLAGS) $(LINK_STATIC) -o $@ $^ $(if $(LINK_STATIC),$(PKG_LIBS_RAW),$(LIBS))
 
-$(BUILD)/obj:
-	mkdir -p $@
-
-# Dependencies: install what is missing (as root), else print the line.
-deps:
-	@sh tools/deps.sh
+$(addprefix $(BUILD)/,$(ALIASES)): $(BUILD)/sandbox
+	ln -sf sandbox $@
 
 # Unit tests (Criterion), one program per module.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -77,13 +110,13 @@ INTEG_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/integ_%,$(INTEG_SR
 # The fuzz replay compiles the fuzzer's entry point in.
 $(BUILD)/tests/test_fuzz_regress: tests/fuzz/fuzz_policy.c
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) $(CONFIG_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isandbox -o $@ $< $(LIB_OBJS) $(LIBS) -lcriterion
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcriterion
 
 $(BUILD)/tests/integ_%: tests/integration/%.c tests/integration/harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/integration -o $@ $< -lcriterion
+	$(CC) $(ALL_CFLAGS) -iquote tests/integration -o $@ $< -lcriterion
 
 # Helpers run inside the sandbox; static so they need no libraries there.
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
@@ -94,13 +127,16 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 unit: $(UNIT_BINS)
 	@for t in $(UNIT_BINS); do $$t --jobs 2 || exit 1; done
 
-test: deps all $(UNIT_BINS) $(INTEG_BINS) $(HELPER_BINS)
+# make test also builds the libFuzzer target and replays its corpus once,
+# so the fuzz build cannot rot unnoticed.
+test: all $(UNIT_BINS) $(INTEG_BINS) $(HELPER_BINS)
+	@FUZZ_REPLAY=1 sh tests/fuzz/run.sh $(BUILD)
 	@sh tests/run.sh $(BUILD)
 
-demo: deps all
+demo: all
 	@sh tools/demo.sh $(BUILD)
 
-bench: deps all $(HELPER_BINS)
+bench: all $(HELPER_BINS)
 	@sh benches/run.sh $(BUILD)
 
 asan:
@@ -112,12 +148,9 @@ fuzz:
 
 install: all
 	install -D -m 0755 $(BUILD)/sandbox $(DESTDIR)$(PREFIX)/bin/sandbox
+	for a in $(ALIASES); do ln -sf sandbox $(DESTDIR)$(PREFIX)/bin/$$a; done
 	install -d $(DESTDIR)$(PREFIX)/share/sandbox/policies
 	install -m 0644 $(POLICIES) $(DESTDIR)$(PREFIX)/share/sandbox/policies/
 	install -D -m 0644 doc/sandbox.1 $(DESTDIR)$(PREFIX)/share/man/man1/sandbox.1
 
-format:
-	clang-format -i sandbox/*.c sandbox/*.h
-
-clean:
-	rm -rf build build-asan
+endif

@@ -60,8 +60,33 @@ static int cmd_run(int argc, char **argv)
 	return code;
 }
 
+/* Front ends chosen by the name the binary was started as (DESIGN.md:
+ * "isolate ...", "sandbox-oci ..."): each turns its own command line into
+ * the one plan and calls the launcher. A front end adds its row here. */
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} aliases[] = {
+	{ NULL, NULL },
+};
+
+static int by_argv0(int argc, char **argv)
+{
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+
+	base = base ? base + 1 : argc > 0 ? argv[0] : "";
+	for (size_t i = 0; aliases[i].name; i++)
+		if (strcmp(base, aliases[i].name) == 0)
+			return aliases[i].main(argc, argv);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
+	int r = by_argv0(argc, argv);
+
+	if (r >= 0)
+		return r;
 	if (argc < 2) {
 		usage(stderr);
 		return 125;

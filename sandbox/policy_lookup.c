@@ -23,9 +23,9 @@
 #include "policy.h"
 #include "util.h"
 
-#ifndef SB_POLICY_DIR
-#define SB_POLICY_DIR "/usr/local/share/sandbox/policies"
-#endif
+/* SB_POLICY_DIR: $(PREFIX)/share/sandbox/policies, written by make into
+ * the build's config.h (rewritten only when PREFIX changes). */
+#include "config.h"
 
 static int add_dir(struct policy_dir **d, size_t *n, const char *path, const char *origin)
 {

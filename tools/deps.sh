@@ -1,7 +1,24 @@
 #!/bin/sh
 # Install the Debian packages the build, tests and benches need. As root
 # they are installed with apt-get; otherwise the exact command is printed.
-PKGS="gcc make pkg-config libseccomp-dev libcap-ng-dev libjansson-dev libbpf-dev libcriterion-dev bubblewrap iproute2 python3 util-linux hyperfine"
+# One package per line, grouped by who needs it, so additions merge cleanly.
+PKGS="
+gcc
+make
+pkg-config
+libseccomp-dev
+libcap-ng-dev
+libjansson-dev
+libbpf-dev
+clang
+libclang-rt-14-dev
+libcriterion-dev
+bubblewrap
+iproute2
+python3
+util-linux
+hyperfine
+"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
