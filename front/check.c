@@ -10,6 +10,8 @@
  */
 #include "check.h"
 
+#include "net_rules.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -140,7 +142,11 @@ static void print_identity(FILE *f, const struct sb_plan *p)
 		fprintf(f, "map-to %u\n", (unsigned)p->map_to);
 	else
 		fputs("# map-to: not set (root callers map to an unprivileged uid)\n", f);
-	fprintf(f, "net %s\n", p->net == SB_NET_HOST ? "host" : "none");
+	fprintf(f, "net %s\n", p->net == SB_NET_HOST ? "host" : p->net == SB_NET_USER ? "user" : "none");
+	for (size_t i = 0; i < p->n_netrules; i++)
+		fprintf(f, "allow-net %s\n", p->netrules[i].text);
+	for (size_t i = 0; i < p->n_publish; i++)
+		fprintf(f, "publish %s\n", p->publish[i].text);
 }
 
 static void print_process(FILE *f, const struct sb_plan *p)

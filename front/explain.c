@@ -8,6 +8,8 @@
  * this file only says whether each layer will be there.
  */
 #include "explain.h"
+
+#include "net_rules.h"
 #include "seccomp_harden.h"
 #include "syscall_sets.h"
 
@@ -190,8 +192,21 @@ static void print_net(FILE *f, const struct sb_plan *p)
 	section(f, "network");
 	if (p->net == SB_NET_HOST)
 		fputs("  host: the caller's network namespace, every address it can reach\n", f);
+	else if (p->net == SB_NET_USER)
+		fputs("  user: an own network namespace reaching out through pasta (passt package)\n", f);
 	else
 		fputs("  none: an own network namespace with only loopback (127.0.0.1, ::1)\n", f);
+	for (size_t i = 0; i < p->n_netrules; i++) {
+		char loc[512];
+
+		fprintf(f, "  allow %-22s [%s]\n", p->netrules[i].text, plan_loc_str(&p->netrules[i].loc, loc, sizeof(loc)));
+	}
+	if (p->net == SB_NET_USER && p->n_netrules == 0)
+		fputs("  allow everything but the host's own loopback services (no --allow-net given)\n", f);
+	else if (p->n_netrules)
+		fputs("  everything else refused at once (names are resolved when the run starts)\n", f);
+	for (size_t i = 0; i < p->n_publish; i++)
+		fprintf(f, "  publish %s\n", p->publish[i].text);
 }
 
 /* How a cgroup limit would be enforced here. */

@@ -453,6 +453,9 @@ static int prepare(struct run *r, struct sb_err *err)
 {
 	int rc;
 
+	rc = net_prepare(r->p, err);
+	if (rc < 0)
+		return rc;
 	rc = seccomp_prepare(r->p, &r->sc, err);
 	if (rc < 0)
 		return sb_wrap(err, "syscall filter");

@@ -21,6 +21,8 @@ gid_t userns_outside_gid(const struct sb_plan *p);
 /* mounts.c (init): build the new root and pivot into it. */
 int mounts_child(const struct sb_plan *p, struct sb_err *err);
 
+/* net.c (launcher, before clone): refuse what cannot be enforced here. */
+int net_prepare(const struct sb_plan *p, struct sb_err *err);
 /* net.c (init): bring loopback up in a new network namespace. */
 int net_child(const struct sb_plan *p, struct sb_err *err);
 

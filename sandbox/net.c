@@ -13,6 +13,20 @@
 #include "layers.h"
 #include "util.h"
 
+int net_prepare(const struct sb_plan *p, struct sb_err *err)
+{
+	char where[512];
+
+	if (p->net != SB_NET_USER)
+		return 0;
+	/* Fail closed: never run with an allow-list or a network mode that
+	 * nothing enforces. */
+	sb_failx(err, EOPNOTSUPP, "--net user (%s) is not available in this build yet",
+		 plan_loc_str(&p->loc_net, where, sizeof(where)));
+	sb_hint(err, "use --net none (loopback only) or --net host");
+	return -EOPNOTSUPP;
+}
+
 int net_child(const struct sb_plan *p, struct sb_err *err)
 {
 	_cleanup_close_ int fd = -1;

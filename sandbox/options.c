@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_rules.h"
 #include "policy.h"
 #include "sysrules.h"
 #include "util.h"
@@ -267,13 +268,53 @@ H(opt_map_to)
 
 H(opt_net)
 {
-	(void)loc;
-	if (strcmp(arg, "none") == 0)
-		p->net = SB_NET_NONE;
-	else if (strcmp(arg, "host") == 0)
-		p->net = SB_NET_HOST;
-	else
-		return sb_failx(err, EINVAL, "unknown network mode '%s' (expected none or host)", arg);
+	static const char *const modes[SB_NET_MAX] = {
+		[SB_NET_NONE] = "none", [SB_NET_HOST] = "host", [SB_NET_USER] = "user",
+	};
+
+	for (int i = 0; i < SB_NET_MAX; i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			p->net = (enum sb_net)i;
+			p->loc_net = *loc;
+			return 0;
+		}
+	return sb_failx(err, EINVAL, "unknown network mode '%s' (expected none, host or user)", arg);
+}
+
+/* DEST: net_rules.c parses it (the one parser every enforcement path uses). */
+H(opt_allow_net)
+{
+	struct sb_netrule r, *n;
+	int rc = netrule_parse(arg, &r, err);
+
+	if (rc < 0)
+		return rc;
+	n = realloc(p->netrules, (p->n_netrules + 1) * sizeof(*n));
+	if (!n) {
+		netrule_free(&r);
+		return sb_fail(err, ENOMEM, "allow-net");
+	}
+	r.loc = *loc;
+	p->netrules = n;
+	p->netrules[p->n_netrules++] = r;
+	return 0;
+}
+
+H(opt_publish)
+{
+	struct sb_publish pub, *n;
+	int rc = publish_parse(arg, &pub, err);
+
+	if (rc < 0)
+		return rc;
+	n = realloc(p->publish, (p->n_publish + 1) * sizeof(*n));
+	if (!n) {
+		publish_free(&pub);
+		return sb_fail(err, ENOMEM, "publish");
+	}
+	pub.loc = *loc;
+	p->publish = n;
+	p->publish[p->n_publish++] = pub;
 	return 0;
 }
 
@@ -497,7 +538,12 @@ static const struct sb_option table[] = {
 	O("gid", SB_ARG_ONE, false, "N", "identity", opt_gid, "gid inside the sandbox (default 0)"),
 	O("map-to", SB_ARG_ONE, false, "UID", "identity", opt_map_to, "outside uid for root callers (default 65534)"),
 
-	O("net", SB_ARG_ONE, false, "none|host", "network", opt_net, "none: own namespace with loopback (default); host: share the caller's"),
+	O("net", SB_ARG_ONE, false, "none|host|user", "network", opt_net,
+	  "none: own namespace with loopback (default); host: share the caller's; user: own namespace reaching out through pasta"),
+	L("allow-net", SB_ARG_ONE, false, "DEST", "network", opt_allow_net,
+	  "with --net user, reach only these: HOST[:PORTS], ADDR[/PREFIX][:PORTS], [IPV6][:PORTS], host-loopback:PORTS; /udp for UDP"),
+	L("publish", SB_ARG_ONE, false, "[ADDR:]HOSTPORT:PORT[/udp]", "network", opt_publish,
+	  "with --net user, forward the host's ADDR:HOSTPORT (default 127.0.0.1) to PORT inside"),
 
 	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_rules.h"
 #include "util.h"
 
 void plan_init(struct sb_plan *p)
@@ -36,6 +37,12 @@ void plan_free(struct sb_plan *p)
 	for (size_t i = 0; i < p->n_sysrules; i++)
 		strv_free(p->sysrules[i].names, 0);
 	free(p->sysrules);
+	for (size_t i = 0; i < p->n_netrules; i++)
+		netrule_free(&p->netrules[i]);
+	free(p->netrules);
+	for (size_t i = 0; i < p->n_publish; i++)
+		publish_free(&p->publish[i]);
+	free(p->publish);
 	strv_free(p->argv, 0);
 	strv_free(p->policies, p->n_policies);
 	strv_free(p->env, p->n_env);
@@ -111,8 +118,46 @@ static int conflict(struct sb_err *err, const char *a, const struct sb_loc *la, 
 			plan_loc_str(la, sa, sizeof(sa)), b, plan_loc_str(lb, sb, sizeof(sb)));
 }
 
+/* The network options against the mode (issue #10's bad-input list). */
+static int validate_net(const struct sb_plan *p, struct sb_err *err)
+{
+	char where[512];
+
+	if (p->n_netrules && p->net == SB_NET_NONE) {
+		sb_failx(err, EINVAL, "--allow-net %s (%s) needs --net user: with --net none nothing leaves the sandbox",
+			 p->netrules[0].text, plan_loc_str(&p->netrules[0].loc, where, sizeof(where)));
+		sb_hint(err, "add --net user");
+		return -EINVAL;
+	}
+	/* The caller's own namespace cannot be filtered without privileges;
+	 * the eBPF path (issue #11) will lift this where it is permitted. */
+	if (p->n_netrules && p->net == SB_NET_HOST) {
+		sb_failx(err, EINVAL, "--allow-net %s (%s) cannot be enforced with --net host without eBPF",
+			 p->netrules[0].text, plan_loc_str(&p->netrules[0].loc, where, sizeof(where)));
+		sb_hint(err, "use --net user, which enforces the allow-list inside the run's own network namespace");
+		return -EINVAL;
+	}
+	if (p->n_publish && p->net != SB_NET_USER) {
+		sb_failx(err, EINVAL, "--publish %s (%s) needs --net user (the published port is forwarded by its stack)",
+			 p->publish[0].text, plan_loc_str(&p->publish[0].loc, where, sizeof(where)));
+		sb_hint(err, "add --net user");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < p->n_publish; i++)
+		for (size_t j = 0; j < i; j++)
+			if (p->publish[i].host_port == p->publish[j].host_port &&
+			    p->publish[i].proto == p->publish[j].proto &&
+			    p->publish[i].host_addr.family == p->publish[j].host_addr.family)
+				return sb_failx(err, EINVAL, "--publish %s (%s): host port %u is already published by --publish %s",
+						p->publish[i].text, plan_loc_str(&p->publish[i].loc, where, sizeof(where)),
+						p->publish[i].host_port, p->publish[j].text);
+	return 0;
+}
+
 int plan_validate(const struct sb_plan *p, struct sb_err *err)
 {
+	int r;
+
 	if (p->stderr_path && p->stderr_to_stdout)
 		return conflict(err, "stderr", &p->loc_stderr, "stderr-to-stdout", &p->loc_stderr_to_stdout);
 	/* Two opens of one file with O_TRUNC overwrite each other's output. */
@@ -133,6 +178,9 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 			return sb_failx(err, EINVAL,
 					"cannot mount over '/' with a bind; use --rootfs DIR to choose the root");
 	}
+	r = validate_net(p, err);
+	if (r < 0)
+		return r;
 	if (p->limits.cpus_milli != 0 && p->limits.cpus_milli < 10)
 		return sb_failx(err, EINVAL, "--cpus must be at least 0.01");
 	if (p->limits.pids == 1)

@@ -13,6 +13,9 @@
 
 #include "err.h"
 
+struct sb_netrule;
+struct sb_publish;
+
 /* Where a directive came from: a policy file position, or the command line
  * (file == NULL). Used in error messages and conflict reports. */
 struct sb_loc {
@@ -46,6 +49,7 @@ struct sb_mount {
 enum sb_net {
 	SB_NET_NONE = 0, /* own namespace, loopback only (default) */
 	SB_NET_HOST, /* share the caller's network namespace */
+	SB_NET_USER, /* own namespace, a user-mode stack (pasta) outside: net.c */
 	SB_NET_MAX,
 };
 
@@ -130,6 +134,12 @@ struct sb_plan {
 	bool map_to_set;
 
 	enum sb_net net;
+	struct sb_loc loc_net; /* where the last "net" came from */
+	/* --allow-net and --publish, in order (net_rules.h) */
+	struct sb_netrule *netrules;
+	size_t n_netrules;
+	struct sb_publish *publish;
+	size_t n_publish;
 	enum sb_landlock landlock;
 
 	/* process */
