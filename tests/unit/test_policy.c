@@ -363,7 +363,7 @@ Test(policy, bad_tmpfs_option_column)
 Test(policy, bad_enum_values)
 {
 	parse_err("net wifi\n",
-		  "t.policy:1:5: error: net: unknown network mode 'wifi' (expected none or host)\n"
+		  "t.policy:1:5: error: net: unknown network mode 'wifi' (expected none, host or user)\n"
 		  "     1 | net wifi\n"
 		  "       |     ^");
 	parse_err("hostname a_b\n",
