@@ -33,6 +33,8 @@ static const char *const op_words[SB_OP_MAX] = {
 
 const char *check_mount_word(const struct sb_mount *m)
 {
+	if (m->kind == SB_MOUNT_RO_BIND && m->system)
+		return m->optional ? "system-ro-bind-try" : "system-ro-bind";
 	if (m->kind == SB_MOUNT_RO_BIND && m->optional)
 		return "ro-bind-try";
 	if (m->kind == SB_MOUNT_BIND && m->optional)
@@ -147,6 +149,12 @@ static void print_identity(FILE *f, const struct sb_plan *p)
 		fprintf(f, "allow-net %s\n", p->netrules[i].text);
 	for (size_t i = 0; i < p->n_publish; i++)
 		fprintf(f, "publish %s\n", p->publish[i].text);
+	if (p->time_ns.new_ns)
+		fprintf(f, "time-offset monotonic=%s%" PRIu64 "us\ntime-offset boottime=%s%" PRIu64 "us\n",
+			p->time_ns.monotonic_ns < 0 ? "-" : "",
+			(uint64_t)(p->time_ns.monotonic_ns < 0 ? -p->time_ns.monotonic_ns : p->time_ns.monotonic_ns) / 1000,
+			p->time_ns.boottime_ns < 0 ? "-" : "",
+			(uint64_t)(p->time_ns.boottime_ns < 0 ? -p->time_ns.boottime_ns : p->time_ns.boottime_ns) / 1000);
 }
 
 static void print_process(FILE *f, const struct sb_plan *p)

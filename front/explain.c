@@ -121,8 +121,11 @@ static void print_identity(FILE *f, const struct sb_plan *p)
 	uid_t caller = getuid();
 
 	section(f, "identity and namespaces");
-	fprintf(f, "  %-16s user, mount, pid, ipc, uts, net%s, cgroup (all new for the run)\n", "namespaces",
-		p->net == SB_NET_HOST ? " (shared with the caller: net host)" : "");
+	fprintf(f, "  %-16s user, mount, pid, ipc, uts, net%s, cgroup%s (all new for the run)\n", "namespaces",
+		p->net == SB_NET_HOST ? " (shared with the caller: net host)" : "", p->time_ns.new_ns ? ", time" : "");
+	if (p->time_ns.new_ns)
+		fprintf(f, "  %-16s monotonic %+.3f s, boottime %+.3f s\n", "clock offsets",
+			(double)p->time_ns.monotonic_ns / 1e9, (double)p->time_ns.boottime_ns / 1e9);
 	if (caller == 0)
 		fprintf(f, "  %-16s %u (gid %u) inside = uid %u outside (a root caller never maps to root)\n", "uid",
 			(unsigned)p->uid, (unsigned)p->gid, p->map_to_set ? (unsigned)p->map_to : NOBODY);
@@ -170,6 +173,8 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct sb_mount *m = &p->mounts[i];
 
+		if (plan_mount_skipped(p, m))
+			continue;
 		fprintf(f, "  %-24s ", m->dst);
 		if (m->kind == SB_MOUNT_SYMLINK)
 			fprintf(f, "-> %s ", m->src ? m->src : "");

@@ -77,6 +77,9 @@ static int setup(struct init_ctx *c, struct sb_err *err)
 	r = cgroup_child(p, c->cg, err);
 	if (r < 0)
 		return r;
+	r = timens_child(p, err); /* writes the host's /proc: before the mounts */
+	if (r < 0)
+		return r;
 	r = mounts_child(p, err);
 	if (r < 0)
 		return sb_wrap(err, "filesystem");

@@ -77,6 +77,8 @@ static int add_mount_rules(const struct sb_plan *p, int ruleset, uint64_t all, s
 		uint64_t rights = 0;
 		int r;
 
+		if (plan_mount_skipped(p, m))
+			continue;
 		switch (m->kind) {
 		case SB_MOUNT_BIND:
 		case SB_MOUNT_TMPFS:

@@ -23,6 +23,13 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err);
 
 /* net.c (launcher, before clone): refuse what cannot be enforced here. */
 int net_prepare(const struct sb_plan *p, struct sb_err *err);
+
+/* timens.c (init, before the mounts): a time namespace for the payload
+ * with the plan's clock offsets. */
+int timens_child(const struct sb_plan *p, struct sb_err *err);
+/* timens.c (payload): a CLOCK_MONOTONIC reading inside, as the host's. */
+uint64_t timens_host_monotonic(const struct sb_plan *p, uint64_t ns);
+
 /* net.c (init): bring loopback up in a new network namespace. */
 int net_child(const struct sb_plan *p, struct sb_err *err);
 

@@ -9,6 +9,9 @@
  * Read-only binds use mount_setattr(AT_RECURSIVE) (Linux 5.12) so every
  * submount is read-only too, with a per-mount remount walk as fallback.
  * Every mount is nosuid; every mount but the device binds is nodev.
+ * A --rootfs image is read-only from the moment it is bound: mount points
+ * it lacks are made in mirrors (mounts_path.c), never in the image, and
+ * each later mount keeps the writability it asked for.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,61 +23,9 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "mounts_impl.h"
 #include "syscalls.h"
 #include "util.h"
-
-#define BASE "/tmp"
-#define NEWROOT "/newroot"
-#define OLDROOT "/oldroot"
-
-static int do_symlink(const struct sb_mount *m, const char *dst, struct sb_err *err);
-
-/* mkdir -p of an absolute path; existing components are fine. */
-static int mkdir_p(const char *path, mode_t mode, struct sb_err *err)
-{
-	char buf[4096];
-	size_t n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return sb_failx(err, ENAMETOOLONG, "path too long: %s", path);
-	memcpy(buf, path, n + 1);
-	for (char *c = buf + 1; *c; c++) {
-		if (*c != '/')
-			continue;
-		*c = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return sb_fail(err, errno, "create directory %s", buf + strlen(NEWROOT));
-		*c = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return sb_fail(err, errno, "create directory %s", buf + strlen(NEWROOT));
-	return 0;
-}
-
-/* Create the mount point for a file or directory source. */
-static int make_target(const char *dst, bool dir, struct sb_err *err)
-{
-	_cleanup_free_ char *parent = strdup(dst);
-	char *slash;
-	int fd;
-
-	if (!parent)
-		return sb_fail(err, ENOMEM, "mount point");
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir_p(parent, 0755, err) < 0)
-			return -err->errnum;
-	}
-	if (dir)
-		return mkdir_p(dst, 0755, err);
-	fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0 && errno != EEXIST && errno != EISDIR)
-		return sb_fail(err, errno, "create mount point %s", dst + strlen(NEWROOT));
-	if (fd >= 0)
-		close(fd);
-	return 0;
-}
 
 /* Set (and clear) attributes on a mount and everything below it. */
 static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err)
@@ -84,14 +35,14 @@ static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err
 	if (sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
-		return sb_fail(err, errno, "make %s%s", path + strlen(NEWROOT),
+		return sb_fail(err, errno, "make %s%s", mounts_shown(path),
 			       set & MOUNT_ATTR_RDONLY ? " read-only" : " nosuid");
 	/* Pre-5.12 kernels: remount the top mount; submounts keep their flags. */
 	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID |
 			   (set & MOUNT_ATTR_NODEV ? MS_NODEV : 0) |
 			   (set & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0);
 	if (mount(NULL, path, NULL, fl, NULL) < 0)
-		return sb_fail(err, errno, "remount %s", path + strlen(NEWROOT));
+		return sb_fail(err, errno, "remount %s", mounts_shown(path));
 	return 0;
 }
 
@@ -101,10 +52,8 @@ static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err
 static int copy_relative_link(const struct sb_mount *m, const char *src, const char *dst, struct sb_err *err)
 {
 	char target[4096];
-	struct sb_mount link = *m;
-	ssize_t n;
-
 	struct stat st;
+	ssize_t n;
 
 	/* Only where nothing is yet: over an existing dir (a --rootfs's own
 	 * /bin), a bind is what the policy asked for. */
@@ -116,8 +65,7 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 	target[n] = '\0';
 	if (strstr(target, ".."))
 		return 0;
-	link.src = target;
-	return do_symlink(&link, dst, err) < 0 ? -err->errnum : 1;
+	return mounts_symlink(target, dst, err) < 0 ? -err->errnum : 1;
 }
 
 static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err)
@@ -139,12 +87,15 @@ static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err
 				m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
 		return r;
 	}
-	r = make_target(dst, S_ISDIR(st.st_mode), err);
+	r = mounts_target(dst, S_ISDIR(st.st_mode), 0755, err);
 	if (r < 0)
 		return r;
 	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return sb_fail(err, errno, "bind '%s' at '%s'", m->src, m->dst);
-	return set_attr_recursive(dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+	/* A device node keeps dev semantics (an OCI config's devices, a
+	 * --bind /dev/fuse): nodev on it would make it useless. */
+	return set_attr_recursive(dst, MOUNT_ATTR_NOSUID |
+					       (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? 0 : MOUNT_ATTR_NODEV) |
 					       (m->kind == SB_MOUNT_RO_BIND ? MOUNT_ATTR_RDONLY : 0),
 				  err);
 }
@@ -155,7 +106,7 @@ static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *er
 	unsigned mode = m->mode ? m->mode : (strcmp(m->dst, "/tmp") == 0 ? 01777 : 0755);
 	int r;
 
-	r = make_target(dst, true, err);
+	r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	if (m->size)
@@ -165,32 +116,6 @@ static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *er
 	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return sb_fail(err, errno, "mount tmpfs at '%s'", m->dst);
 	return 0;
-}
-
-static int do_symlink(const struct sb_mount *m, const char *dst, struct sb_err *err)
-{
-	_cleanup_free_ char *parent = strdup(dst);
-	char *slash = parent ? strrchr(parent, '/') : NULL;
-	char old[4096];
-	ssize_t n;
-
-	if (!parent)
-		return sb_fail(err, ENOMEM, "symlink");
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir_p(parent, 0755, err) < 0)
-			return -err->errnum;
-	}
-	if (symlink(m->src, dst) == 0)
-		return 0;
-	/* Re-creating the same link (two policies agree) is fine. */
-	n = readlink(dst, old, sizeof(old) - 1);
-	if (errno == EEXIST && n >= 0) {
-		old[n] = '\0';
-		if (strcmp(old, m->src) == 0)
-			return 0;
-	}
-	return sb_fail(err, EEXIST, "symlink '%s' -> '%s'", m->dst, m->src);
 }
 
 /* Parts of /proc that would let a process reconfigure the kernel or the
@@ -203,7 +128,7 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 	char sub[4096];
 	int r;
 
-	r = make_target(dst, true, err);
+	r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	if (mount("proc", dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
@@ -236,7 +161,7 @@ static int do_dev(const struct sb_mount *m, const char *dst, struct sb_err *err)
 	char path[4096], src[64];
 	int r;
 
-	r = make_target(dst, true, err);
+	r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
@@ -249,7 +174,7 @@ static int do_dev(const struct sb_mount *m, const char *dst, struct sb_err *err)
 		snprintf(path, sizeof(path), "%s/%s", dst, dev_nodes[i]);
 		if (access(src, F_OK) < 0)
 			continue;
-		r = make_target(path, false, err);
+		r = mounts_target(path, false, 0644, err);
 		if (r < 0)
 			return r;
 		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
@@ -285,11 +210,15 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 
 	if (strpbrk(m->src, ",:\\"))
 		return sb_failx(err, EINVAL, "overlay source '%s' may not contain ',', ':' or '\\'", m->src);
+	/* On the base tmpfs, outside the new root. */
+	snprintf(upper, sizeof(upper), "/overlay%zu", idx);
+	if (mkdir(upper, 0755) < 0)
+		return sb_fail(err, errno, "create %s", upper);
 	snprintf(upper, sizeof(upper), "/overlay%zu/upper", idx);
 	snprintf(work, sizeof(work), "/overlay%zu/work", idx);
-	if (mkdir_p(upper, 0755, err) < 0 || mkdir_p(work, 0755, err) < 0)
-		return -err->errnum;
-	r = make_target(dst, true, err);
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+		return sb_fail(err, errno, "create %s", work);
+	r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", m->src, upper, work);
@@ -304,8 +233,14 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
 {
 	char dst[4096];
+	int r;
 
-	snprintf(dst, sizeof(dst), NEWROOT "%s", strcmp(m->dst, "/") == 0 ? "" : m->dst);
+	/* Where the payload will see m->dst: symlinks in an image are
+	 * followed inside the new root. A symlink entry is made at the last
+	 * component itself. */
+	r = mounts_resolve(m->dst, m->kind != SB_MOUNT_SYMLINK, dst, sizeof(dst), err);
+	if (r < 0)
+		return r;
 	switch (m->kind) {
 	case SB_MOUNT_BIND:
 	case SB_MOUNT_RO_BIND:
@@ -313,9 +248,9 @@ static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
 	case SB_MOUNT_TMPFS:
 		return do_tmpfs(m, dst, err);
 	case SB_MOUNT_DIR:
-		return mkdir_p(dst, m->mode ? m->mode : 0755, err);
+		return mounts_target(dst, true, m->mode ? m->mode : 0755, err);
 	case SB_MOUNT_SYMLINK:
-		return do_symlink(m, dst, err);
+		return mounts_symlink(m->src, dst, err);
 	case SB_MOUNT_PROC:
 		return do_proc(m, dst, err);
 	case SB_MOUNT_DEV:
@@ -326,6 +261,28 @@ static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
 		break;
 	}
 	return sb_failx(err, EINVAL, "unknown mount kind %d", (int)m->kind);
+}
+
+/* The image at NEWROOT. Read-only at once, all the way down, so nothing
+ * below writes into it: mount points it lacks go into mirrors
+ * (mounts_path.c). Only a root the plan declares writable (an OCI root
+ * with readonly false: the engine's own container layer) is left so, and
+ * mount points are then made in it, as runc does. */
+static int bind_rootfs(const struct sb_plan *p, struct sb_err *err)
+{
+	char src[4096];
+	int r;
+
+	snprintf(src, sizeof(src), OLDROOT "%s", p->rootfs);
+	if (mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		r = sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
+		if (errno == ENOENT || errno == ENOTDIR)
+			sb_hint(err, "the image directory must exist and be a directory");
+		return r;
+	}
+	return set_attr_recursive(NEWROOT, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						   (p->rootfs_writable ? 0 : MOUNT_ATTR_RDONLY),
+				  err);
 }
 
 /* Steps up to "sources at /oldroot, empty new root at /newroot". */
@@ -345,16 +302,12 @@ static int enter_base(const struct sb_plan *p, struct sb_err *err)
 	if (chdir("/") < 0)
 		return sb_fail(err, errno, "chdir /");
 	/* After the pivot, so a rootfs under the host's /tmp is reachable. */
-	if (p->rootfs) {
-		char src[4096];
-
-		snprintf(src, sizeof(src), OLDROOT "%s", p->rootfs);
-		if (mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
-	} else if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
-		return sb_fail(err, errno, "mount tmpfs for the new root");
+	if (!p->rootfs) {
+		if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+			return sb_fail(err, errno, "mount tmpfs for the new root");
+		return 0;
 	}
-	return 0;
+	return bind_rootfs(p, err);
 }
 
 /* Detach the host and make the new root the root. */
@@ -363,8 +316,10 @@ static int enter_newroot(const struct sb_plan *p, struct sb_err *err)
 	int r;
 
 	/* The root itself: read-only, so the payload writes only where a
-	 * policy gave it a writable mount. A --rootfs is read-only all down. */
-	r = p->rootfs ? set_attr_recursive(NEWROOT, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err) : 0;
+	 * policy gave it a writable mount. Only the root mount: every mount
+	 * made on it keeps the writability it asked for. (An image has been
+	 * read-only since it was bound; mirrors become read-only now.) */
+	r = mounts_seal_mirrors(err);
 	if (r < 0)
 		return r;
 	if (!p->rootfs && mount(NULL, NEWROOT, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
@@ -392,8 +347,8 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < p->n_mounts; i++) {
-		/* With --rootfs, the bound root must be written to through the
-		 * entries below, so rootfs roots stay writable until the end. */
+		if (plan_mount_skipped(p, &p->mounts[i]))
+			continue;
 		r = apply_mount(&p->mounts[i], i, err);
 		if (r < 0) {
 			char loc[512];

@@ -120,6 +120,25 @@ H(opt_bind_try)
 {
 	return add_bind(p, SB_MOUNT_BIND, arg, true, loc, err);
 }
+/* The host's system files (/usr, /lib, ...): a ro-bind that a --rootfs
+ * image replaces, so an image runs its own libraries, not the host's. */
+static int add_system_bind(struct sb_plan *p, const char *arg, bool optional, const struct sb_loc *loc,
+			   struct sb_err *err)
+{
+	int r = add_bind(p, SB_MOUNT_RO_BIND, arg, optional, loc, err);
+
+	if (r == 0)
+		p->mounts[p->n_mounts - 1].system = true;
+	return r;
+}
+H(opt_system_ro_bind)
+{
+	return add_system_bind(p, arg, false, loc, err);
+}
+H(opt_system_ro_bind_try)
+{
+	return add_system_bind(p, arg, true, loc, err);
+}
 H(opt_overlay)
 {
 	return add_bind(p, SB_MOUNT_OVERLAY, arg, false, loc, err);
@@ -262,6 +281,39 @@ H(opt_map_to)
 	if (r == 0)
 		p->map_to_set = true;
 	return r;
+}
+
+/* [monotonic=|boottime=][-]TIME: shift that clock (both without a name)
+ * inside a time namespace of the run's own. */
+H(opt_time_offset)
+{
+	const char *v = arg;
+	bool mono = true, boot = true, neg;
+	uint64_t us;
+	int r;
+
+	(void)loc;
+	if (strncmp(v, "monotonic=", 10) == 0)
+		boot = false, v += 10;
+	else if (strncmp(v, "boottime=", 9) == 0)
+		mono = false, v += 9;
+	else if (strchr(v, '='))
+		return sb_failx(err, EINVAL, "unknown clock in '%s' (expected monotonic=TIME, boottime=TIME or TIME)", arg);
+	neg = *v == '-';
+	err->col = -1;
+	r = parse_time_us(v + neg, &us, err);
+	if (r < 0) {
+		err->col = (int)(v + neg - arg) + (err->col > 0 ? err->col : 0);
+		return r;
+	}
+	if (us > INT64_MAX / 1000 / 2)
+		return sb_failx(err, ERANGE, "time offset '%s' is too large", arg);
+	p->time_ns.new_ns = true;
+	if (mono)
+		p->time_ns.monotonic_ns = (neg ? -1 : 1) * (int64_t)us * 1000;
+	if (boot)
+		p->time_ns.boottime_ns = (neg ? -1 : 1) * (int64_t)us * 1000;
+	return 0;
 }
 
 /* ---- network ---- */
@@ -524,6 +576,8 @@ static const struct sb_option table[] = {
 	L("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
 	L("bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind, "bind SRC read-write at DST"),
 	L("bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
+	L("system-ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind, "ro-bind of the host's system files, left out when --rootfs brings its own"),
+	L("system-ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind_try, "like system-ro-bind; skipped when SRC does not exist"),
 	L("overlay", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
 	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
@@ -533,6 +587,7 @@ static const struct sb_option table[] = {
 	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
 	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
 	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
+	L("time-offset", SB_ARG_ONE, false, "[CLOCK=][-]TIME", "process", opt_time_offset, "own time namespace: shift CLOCK (monotonic, boottime; both if omitted), e.g. boottime=24h"),
 
 	O("uid", SB_ARG_ONE, false, "N", "identity", opt_uid, "uid inside the sandbox (default 0)"),
 	O("gid", SB_ARG_ONE, false, "N", "identity", opt_gid, "gid inside the sandbox (default 0)"),

@@ -107,14 +107,14 @@ static char **build_env(const struct sb_plan *p, char **caller_env)
  * launcher may read the message late on a loaded machine, and anything it
  * measured then would count or drop the command's first milliseconds.
  */
-static void report_exec(int sync_fd)
+static void report_exec(const struct sb_plan *p, int sync_fd)
 {
 	uint64_t cpu = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	clockid_t init_clock;
 
 	if (clock_getcpuclockid(getppid(), &init_clock) == 0)
 		cpu += clock_ns(init_clock);
-	sync_send_times(sync_fd, SYNC_EXEC, 0, clock_ns(CLOCK_MONOTONIC), cpu);
+	sync_send_times(sync_fd, SYNC_EXEC, 0, timens_host_monotonic(p, clock_ns(CLOCK_MONOTONIC)), cpu);
 }
 
 static int setup_stdio(const struct payload_io *io, struct sb_err *err)
@@ -213,7 +213,7 @@ void payload_run(const struct sb_plan *p, const struct payload_io *io, struct sb
 		goto fail;
 	}
 	environ = env; /* execvp searches the PATH of the payload, not ours */
-	report_exec(sync_fd);
+	report_exec(p, sync_fd);
 	r = seccomp_child(p, sc, &err);
 	if (r < 0)
 		goto fail;

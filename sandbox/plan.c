@@ -63,6 +63,11 @@ void plan_free(struct sb_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+bool plan_mount_skipped(const struct sb_plan *p, const struct sb_mount *m)
+{
+	return m->system && p->rootfs;
+}
+
 int plan_add_mount(struct sb_plan *p, const struct sb_mount *m)
 {
 	struct sb_mount *n = realloc(p->mounts, (p->n_mounts + 1) * sizeof(*n));

@@ -41,6 +41,7 @@ struct sb_mount {
 	char *src; /* host path (binds, overlay) or link target (symlink) */
 	char *dst; /* absolute path inside the sandbox */
 	bool optional; /* --ro-bind-try / --bind-try: skip when src is missing */
+	bool system; /* system-ro-bind: the host's system files, skipped when a rootfs brings its own */
 	uint64_t size; /* tmpfs size in bytes, 0 = default */
 	unsigned mode; /* tmpfs/dir mode, 0 = default (0755, /tmp 01777) */
 	struct sb_loc loc;
@@ -105,6 +106,13 @@ struct sb_limits {
 	char *cgroup_parent; /* --cgroup-parent PATH, NULL = find one */
 };
 
+/* A time namespace and its clock offsets (time_namespaces(7)): what
+ * CLOCK_MONOTONIC and CLOCK_BOOTTIME read inside, relative to the host. */
+struct sb_time_ns {
+	bool new_ns; /* the payload gets its own time namespace */
+	int64_t monotonic_ns, boottime_ns; /* offsets, may be negative */
+};
+
 enum sb_landlock {
 	SB_LANDLOCK_AUTO = 0, /* apply when the kernel has it (default) */
 	SB_LANDLOCK_REQUIRED, /* fail closed without it */
@@ -124,6 +132,7 @@ struct sb_plan {
 	struct sb_mount *mounts;
 	size_t n_mounts;
 	char *rootfs; /* --rootfs DIR: bind DIR as / before the entries above */
+	bool rootfs_writable; /* the root stays writable (an OCI root with readonly false); never from the CLI */
 	char *chdir; /* --chdir DIR, default "/" (or $HOME-less "/") */
 	char *hostname; /* default "sandbox" */
 
@@ -141,6 +150,7 @@ struct sb_plan {
 	struct sb_publish *publish;
 	size_t n_publish;
 	enum sb_landlock landlock;
+	struct sb_time_ns time_ns; /* --time-offset */
 
 	/* process */
 	bool interactive; /* keep the caller's session and terminal */
@@ -185,6 +195,10 @@ void plan_free(struct sb_plan *p);
 /* Check the plan for conflicts and impossible values before anything is
  * created (bubblewrap's main does the same). Pure. */
 int plan_validate(const struct sb_plan *p, struct sb_err *err);
+
+/* Whether mount m is left out of the run: a system-ro-bind when a rootfs
+ * brings its own system. The one rule mounts, Landlock and explain ask. */
+bool plan_mount_skipped(const struct sb_plan *p, const struct sb_mount *m);
 
 /* Append helpers used by option handlers; all return -ENOMEM on failure. */
 int plan_add_mount(struct sb_plan *p, const struct sb_mount *m);
