@@ -55,7 +55,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_REQ) jansson 2>/dev/null)
 # HOME is unset) uses "files", which glibc 2.34+ has built in.
 # `make LINK_STATIC=` links glibc shared (the asan build must).
 LINK_STATIC ?= -static-pie
-PKG_LIBS_RAW := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null)
+# libbpf (the eBPF layer) with what its static archive needs: libelf, zlib.
+PKG_LIBS_RAW := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null) \
+	$(shell pkg-config --libs --static libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 # Test programs link Criterion shared, and the three small libraries static.
 PKG_LIBS := -Wl,-Bstatic $(PKG_LIBS_RAW) -Wl,-Bdynamic
 
@@ -66,11 +68,12 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(DEFS) $(INCS) $(PKG_CFLAGS) $(CF
 LDFLAGS ?=
 LIBS = $(PKG_LIBS)
 
-# The core (sandbox/) and the front ends (front/): one object directory.
-SRCS := $(wildcard sandbox/*.c) $(wildcard front/*.c)
+# The core (sandbox/), its eBPF loader (sandbox/bpf/, not the *.bpf.c
+# programs) and the front ends (front/): one object directory.
+SRCS := $(wildcard sandbox/*.c) $(filter-out %.bpf.c,$(wildcard sandbox/bpf/*.c)) $(wildcard front/*.c)
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/policies_builtin.o
 LIB_OBJS := $(filter-out $(BUILD)/obj/sandbox/main.o,$(OBJS))
-HDRS := $(wildcard sandbox/*.h) $(wildcard front/*.h)
+HDRS := $(wildcard sandbox/*.h) $(wildcard sandbox/bpf/*.h) $(wildcard front/*.h)
 POLICIES := $(wildcard policies/*.policy)
 # argv[0] aliases of the one binary (DESIGN.md: front ends).
 ALIASES := isolate sandbox-oci
@@ -81,6 +84,25 @@ all: $(BUILD)/sandbox $(addprefix $(BUILD)/,$(ALIASES))
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The eBPF programs: C compiled to BPF by clang, then embedded in the
+# binary as a libbpf skeleton (bpftool gen skeleton), so the launcher
+# carries them and needs no file at run time. -g: the BTF the skeleton's
+# typed views of the programs' data come from. The asm/ headers live in the
+# multiarch include dir, which -target bpf does not search by itself.
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+BPF_OBJ := $(BUILD)/bpf/sandbox.bpf.o
+BPF_SKEL := $(BUILD)/bpf/sandbox.skel.h
+$(BPF_OBJ): $(wildcard sandbox/bpf/*.bpf.c) sandbox/bpf/ebpf_abi.h
+	@mkdir -p $(dir $@)
+	@command -v $(CLANG) >/dev/null 2>&1 || { echo "clang not found: it builds the eBPF programs; install it with: apt-get install clang" >&2; exit 1; }
+	$(CLANG) -target bpf -O2 -g -Wall -Werror $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -iquote sandbox/bpf -c -o $@ sandbox/bpf/sandbox.bpf.c
+$(BPF_SKEL): $(BPF_OBJ)
+	@test -x $(BPFTOOL) || command -v $(BPFTOOL) >/dev/null 2>&1 || { echo "bpftool not found: it embeds the eBPF programs; install it with: apt-get install bpftool" >&2; exit 1; }
+	$(BPFTOOL) gen skeleton $< name sandbox_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/sandbox/bpf/loader.o: $(BPF_SKEL)
 
 # Only the policy lookup reads the prefix.
 $(BUILD)/obj/sandbox/policy_lookup.o: $(CONFIG_H)

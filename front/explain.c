@@ -20,9 +20,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "ebpf.h"
 #include "policy.h"
 #include "seccomp.h"
 #include "syscalls.h"
+#include "sysconsts.h"
 
 #define NOBODY 65534 /* userns.c's default outside uid for root callers */
 
@@ -192,6 +194,30 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 	fprintf(f, "  %-24s %s\n", "working directory", p->chdir ? p->chdir : "/");
 }
 
+/* --socket-families, by name where sysconsts.c knows one. */
+static void print_families(FILE *f, const struct sb_plan *p)
+{
+	uint64_t v;
+
+	if (!p->socket_families_set)
+		return;
+	fprintf(f, "  %-16s", "socket families");
+	for (unsigned fam = 1; fam < 64; fam++)
+		if (p->socket_families & (1ULL << fam)) {
+			const char *names[] = { "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", NULL };
+			bool named = false;
+
+			for (size_t i = 0; names[i] && !named; i++)
+				if (sysconst_find(names[i], &v) && v == fam) {
+					fprintf(f, " %s", names[i] + 3);
+					named = true;
+				}
+			if (!named)
+				fprintf(f, " %u", fam);
+		}
+	fputs(p->socket_families ? " (others refused, eBPF)\n" : " none (eBPF)\n", f);
+}
+
 static void print_net(FILE *f, const struct sb_plan *p)
 {
 	section(f, "network");
@@ -212,6 +238,7 @@ static void print_net(FILE *f, const struct sb_plan *p)
 		fputs("  everything else refused at once (names are resolved when the run starts)\n", f);
 	for (size_t i = 0; i < p->n_publish; i++)
 		fprintf(f, "  publish %s\n", p->publish[i].text);
+	print_families(f, p);
 }
 
 /* How a cgroup limit would be enforced here. */
@@ -357,6 +384,28 @@ static void print_process(FILE *f, const struct sb_plan *p)
 	fprintf(f, "  %-16s %s\n", "terminal", p->interactive ? "the caller's (interactive)" : "detached (new session)");
 }
 
+/* The eBPF layer: ebpf_probe is what the run asks too. */
+static void print_ebpf(FILE *f, const struct sb_plan *p)
+{
+	struct sb_ebpf_probe pr;
+	const char *need = ebpf_needed_by(p);
+
+	ebpf_probe(p, &pr);
+	if (pr.permitted) {
+		fprintf(f, "  %-16s enforced (%s): devices%s, on a v2 cgroup under %s%s\n", "ebpf", pr.via,
+			need ? ", socket families" : "", pr.cgroup_parent,
+			p->socket_families_set && !pr.lsm ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "");
+		return;
+	}
+	fprintf(f, "  %-16s not permitted: %s (%s)", "ebpf", pr.why, pr.hint);
+	if (need && p->ebpf != SB_EBPF_BEST_EFFORT)
+		fprintf(f, "; %s needs it: THE RUN WOULD FAIL (see 'ebpf best-effort')\n", need);
+	else if (p->ebpf == SB_EBPF_REQUIRED)
+		fputs("; 'ebpf required': THE RUN WOULD FAIL\n", f);
+	else
+		fputs("; the other walls stand in\n", f);
+}
+
 static void print_layers(FILE *f, const struct sb_plan *p, const struct probe *pr)
 {
 	bool cg_needed = p->limits.memory || p->limits.pids || p->limits.cpus_milli || p->limits.cpuset;
@@ -389,6 +438,7 @@ static void print_layers(FILE *f, const struct sb_plan *p, const struct probe *p
 			   : pr->cgroup_writable ? " (limits enforced there)"
 			   : p->limits.best_effort ? " (limits best-effort)" : " (the run would fail)");
 	fprintf(f, "  %-16s enforced (output-limit, open-files, stack, core 0)\n", "rlimits");
+	print_ebpf(f, p);
 }
 
 void explain_print(FILE *f, const struct sb_plan *p)

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "ebpf.h"
 #include "init.h"
 #include "layers.h"
 #include "relay.h"
@@ -44,6 +45,7 @@ struct run {
 	struct sb_result *res;
 	struct sb_seccomp sc;
 	struct sb_cgroup cg;
+	struct sb_ebpf bpf;
 	struct payload_io io;
 	struct sb_relay relay;
 	int sync[2]; /* [0] launcher, [1] init and payload */
@@ -162,6 +164,11 @@ static int spawn(struct run *r, struct sb_err *err)
 		args.cgroup = (uint64_t)r->cg.clone_fd;
 	} else if (r->cg.version == 0) {
 		args.flags |= CLONE_NEWCGROUP;
+	}
+	if (r->cg.clone_fd < 0 && ebpf_clone_fd(&r->bpf) >= 0) {
+		/* The eBPF layer's own v2 cgroup (hybrid host, or no limits). */
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)ebpf_clone_fd(&r->bpf);
 	}
 	pid = sys_clone3(&args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS) {
@@ -405,6 +412,7 @@ static void collect(struct run *r)
 	res->csw_forced = (uint64_t)ru.ru_nivcsw;
 	if (r->cg.version)
 		cgroup_collect(r->p, &r->cg, res);
+	ebpf_collect(&r->bpf, res);
 	if (!res->have_status && !r->setup_failed && !r->killed) {
 		/* init died without a word: nothing the payload can do causes
 		 * that, so it is the sandbox's failure. */
@@ -435,6 +443,7 @@ static void release(struct run *r)
 		close(r->sync[1]);
 	io_close(&r->io, &r->relay);
 	relay_release(&r->relay);
+	ebpf_release(&r->bpf);
 	cgroup_release(&r->cg);
 	seccomp_teardown(&r->sc);
 }
@@ -463,6 +472,9 @@ static int prepare(struct run *r, struct sb_err *err)
 	if (rc < 0)
 		return rc;
 	limits_use(&r->res->enf); /* rlimit stand-ins where no cgroup enforces */
+	rc = ebpf_prepare(r->p, &r->cg, &r->bpf, r->res, err);
+	if (rc < 0)
+		return rc;
 	rc = io_open(r->p, &r->io, err);
 	if (rc == 0)
 		rc = relay_prepare(r->p, &r->relay, &r->io, err);
@@ -492,6 +504,9 @@ static int start(struct run *r, struct sb_err *err)
 	rc = cgroup_parent(r->p, &r->cg, r->pid, err);
 	if (rc < 0)
 		return rc;
+	rc = ebpf_parent(&r->bpf, r->pid, err);
+	if (rc < 0)
+		return rc;
 	rc = seccomp_parent(r->p, &r->sc, err);
 	if (rc < 0)
 		return rc;
@@ -510,6 +525,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 		.sigfd = -1, .wall_fd = -1, .tick_fd = -1,
 		.sc = { .notify_fd = -1, .sock_fd = { -1, -1 } },
 		.cg = { .clone_fd = -1, .event_fd = -1 },
+		.bpf = SB_EBPF_INIT,
 		.io = { .fd = { -1, -1, -1 } },
 	};
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe;

@@ -13,6 +13,7 @@
 
 #include "net_rules.h"
 #include "policy.h"
+#include "sysconsts.h"
 #include "sysrules.h"
 #include "util.h"
 
@@ -384,6 +385,73 @@ H(opt_landlock)
 	return sb_failx(err, EINVAL, "unknown landlock mode '%s' (expected auto, required or off)", arg);
 }
 
+/* ---- eBPF ---- */
+
+H(opt_ebpf)
+{
+	static const char *const modes[SB_EBPF_MODE_MAX] = {
+		[SB_EBPF_AUTO] = "auto", [SB_EBPF_REQUIRED] = "required",
+		[SB_EBPF_BEST_EFFORT] = "best-effort", [SB_EBPF_OFF] = "off",
+	};
+
+	(void)loc;
+	for (int i = 0; i < SB_EBPF_MODE_MAX; i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			p->ebpf = (enum sb_ebpf_mode)i;
+			return 0;
+		}
+	return sb_failx(err, EINVAL, "unknown ebpf mode '%s' (expected auto, required, best-effort or off)", arg);
+}
+
+H(opt_bpf_token)
+{
+	(void)loc;
+	return set_path(&p->bpf_token, arg, err);
+}
+
+/* One family name: "unix", "inet6", "AF_NETLINK" (the AF_ constants of
+ * sysconsts.c, which the syscall rules use too). */
+static int family_of(const char *word, uint64_t *ret)
+{
+	char name[32] = "AF_";
+	size_t off = strncmp(word, "AF_", 3) == 0 ? 0 : 3;
+
+	if (strlen(word) + off >= sizeof(name))
+		return -EINVAL;
+	for (size_t i = 0; word[i]; i++)
+		name[off + i] = (char)(word[i] >= 'a' && word[i] <= 'z' ? word[i] - 'a' + 'A' : word[i]);
+	name[off + strlen(word)] = '\0';
+	if (!sysconst_find(name, ret) || *ret == 0 || *ret >= 64)
+		return -EINVAL;
+	return 0;
+}
+
+/* "unix,inet inet6": the families the command may create sockets of;
+ * "none" for no sockets at all. */
+H(opt_socket_families)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *tok, *save = NULL;
+	uint64_t mask = 0, f;
+
+	(void)loc;
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	for (tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+		if (strcmp(tok, "none") == 0)
+			continue;
+		if (family_of(tok, &f) < 0) {
+			err->col = (int)(tok - copy);
+			return sb_failx(err, EINVAL, "unknown socket family '%s' (expected names such as unix, inet, "
+						     "inet6, netlink, packet, or none)", tok);
+		}
+		mask |= 1ULL << f;
+	}
+	p->socket_families = mask;
+	p->socket_families_set = true;
+	return 0;
+}
+
 /* ---- process ---- */
 
 H(opt_interactive)
@@ -599,6 +667,10 @@ static const struct sb_option table[] = {
 	  "with --net user, reach only these: HOST[:PORTS], ADDR[/PREFIX][:PORTS], [IPV6][:PORTS], host-loopback:PORTS; /udp for UDP"),
 	L("publish", SB_ARG_ONE, false, "[ADDR:]HOSTPORT:PORT[/udp]", "network", opt_publish,
 	  "with --net user, forward the host's ADDR:HOSTPORT (default 127.0.0.1) to PORT inside"),
+
+	O("socket-families", SB_ARG_ONE, false, "LIST", "network", opt_socket_families, "the only socket families the command may create, e.g. unix,inet,inet6 (eBPF)"),
+	O("ebpf", SB_ARG_ONE, false, "auto|required|best-effort|off", "network", opt_ebpf, "eBPF programs on the run's cgroup (auto: when permitted; best-effort: other walls stand in)"),
+	O("bpf-token", SB_ARG_ONE, true, "PATH", "network", opt_bpf_token, "take a BPF token from the delegated bpffs at PATH (kernel 6.9+)"),
 
 	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
 

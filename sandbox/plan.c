@@ -60,6 +60,7 @@ void plan_free(struct sb_plan *p)
 	free(p->stderr_path);
 	free(p->report_path);
 	free(p->meta_path);
+	free(p->bpf_token);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -120,6 +120,17 @@ enum sb_landlock {
 	SB_LANDLOCK_MAX,
 };
 
+/* How the eBPF layer (ebpf.c) applies: auto attaches the programs when the
+ * caller may and fails only when a rule has no other wall; required fails
+ * without them; best-effort never fails for them; off never loads them. */
+enum sb_ebpf_mode {
+	SB_EBPF_AUTO = 0,
+	SB_EBPF_REQUIRED,
+	SB_EBPF_BEST_EFFORT,
+	SB_EBPF_OFF,
+	SB_EBPF_MODE_MAX,
+};
+
 struct sb_plan {
 	char **argv; /* the command, NULL-terminated; NULL for check/explain */
 
@@ -151,6 +162,12 @@ struct sb_plan {
 	size_t n_publish;
 	enum sb_landlock landlock;
 	struct sb_time_ns time_ns; /* --time-offset */
+
+	/* eBPF: cgroup programs on the run's cgroup (ebpf.c) */
+	enum sb_ebpf_mode ebpf;
+	char *bpf_token; /* --bpf-token PATH: a delegated bpffs to take a BPF token from */
+	uint64_t socket_families; /* bit F: address family F may be created */
+	bool socket_families_set; /* --socket-families given: others are refused */
 
 	/* process */
 	bool interactive; /* keep the caller's session and terminal */

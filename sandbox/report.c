@@ -22,6 +22,11 @@ static const char *const enforce_names[SB_ENF_MAX] = {
 	[SB_ENF_LAUNCHER] = "launcher", [SB_ENF_AFFINITY] = "affinity",
 };
 
+static const char *const wall_names[SB_WALL_MAX] = {
+	[SB_WALL_NONE] = "none", [SB_WALL_EBPF] = "ebpf", [SB_WALL_NFTABLES] = "nftables",
+	[SB_WALL_SECCOMP] = "seccomp", [SB_WALL_LANDLOCK] = "landlock", [SB_WALL_MOUNTS] = "mounts",
+};
+
 void result_free(struct sb_result *r)
 {
 	for (size_t i = 0; i < r->n_denied_syscalls; i++)
@@ -138,6 +143,30 @@ static void json_limit(FILE *f, const char *name, unsigned long long v, bool set
 	fprintf(f, ", \"enforced_by\": \"%s\"}%s\n", enforce_names[e < SB_ENF_MAX ? e : 0], last ? "" : ",");
 }
 
+static const char *wall(enum sb_wall w)
+{
+	return wall_names[w < SB_WALL_MAX ? w : 0];
+}
+
+/* The eBPF layer: what enforced each of its rule groups, and what the
+ * programs refused (their counters, read after the run). */
+static void write_ebpf(FILE *f, const struct sb_ebpf_result *e)
+{
+	fprintf(f, "  \"ebpf\": {\n    \"attached\": %s,\n    \"why_not\": ", e->attached ? "true" : "false");
+	if (e->why[0])
+		json_str(f, e->why);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n    \"enforced_by\": {\"net\": \"%s\", \"socket_families\": \"%s\", \"devices\": \"%s\"},\n",
+		wall(e->net), wall(e->families), wall(e->devices));
+	fprintf(f, "    \"socket_families_checked\": \"%s\",\n",
+		e->families != SB_WALL_EBPF ? "none" : e->families_inet_only ? "inet" : "all");
+	fprintf(f, "    \"refused\": {\"connect\": %llu, \"sendmsg\": %llu, \"bind\": %llu, \"socket\": %llu, \"device\": %llu}\n  },\n",
+		(unsigned long long)e->refused_connect, (unsigned long long)e->refused_sendmsg,
+		(unsigned long long)e->refused_bind, (unsigned long long)e->refused_socket,
+		(unsigned long long)e->refused_device);
+}
+
 static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result *res)
 {
 	const struct sb_limits *l = &p->limits;
@@ -171,7 +200,9 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	json_limit(f, "output_bytes", l->output_limit, l->output_limit != 0, e->output, false);
 	json_limit(f, "open_files", l->open_files, l->open_files != 0, e->open_files, false);
 	json_limit(f, "stack_bytes", l->stack, l->stack != 0, e->stack, true);
-	fputs("  },\n  \"denied_syscalls\": [", f);
+	fputs("  },\n", f);
+	write_ebpf(f, &res->ebpf);
+	fputs("  \"denied_syscalls\": [", f);
 	for (size_t i = 0; i < res->n_denied_syscalls; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, res->denied_syscalls[i]);

@@ -30,6 +30,18 @@ struct sb_enforcement {
 	enum sb_enforce memory, pids, cpu_time, wall_time, cpus, cpuset, output, open_files, stack;
 };
 
+/* What enforced a rule group of the eBPF layer (report: "enforced_by"). */
+enum sb_wall { SB_WALL_NONE = 0, SB_WALL_EBPF, SB_WALL_NFTABLES, SB_WALL_SECCOMP, SB_WALL_LANDLOCK, SB_WALL_MOUNTS, SB_WALL_MAX };
+
+/* The eBPF layer's part of the result (ebpf.c fills it). */
+struct sb_ebpf_result {
+	bool attached; /* programs were attached to the run's cgroup */
+	bool families_inet_only; /* no BPF LSM: only AF_INET/AF_INET6 are checked */
+	enum sb_wall net, families, devices; /* who enforced each rule group */
+	uint64_t refused_connect, refused_sendmsg, refused_bind, refused_socket, refused_device;
+	char why[256]; /* why no programs were attached, "" when they were */
+};
+
 struct sb_result {
 	enum sb_status status;
 	bool started; /* the payload reached execve */
@@ -50,6 +62,7 @@ struct sb_result {
 
 	char cgroup_version; /* '1', '2' or 0 when no cgroup was used */
 	struct sb_enforcement enf;
+	struct sb_ebpf_result ebpf;
 
 	char **denied_syscalls; /* from log mode, "name" strings, NULL-terminated */
 	size_t n_denied_syscalls;

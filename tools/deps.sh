@@ -10,7 +10,10 @@ libseccomp-dev
 libcap-ng-dev
 libjansson-dev
 libbpf-dev
+libelf-dev
+zlib1g-dev
 clang
+bpftool
 libclang-rt-14-dev
 libcriterion-dev
 bubblewrap

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sandbox.bpf.c: the eBPF programs of the sandbox, compiled with
+ * clang -target bpf and embedded in the launcher (bpftool gen skeleton).
+ * The launcher attaches them to the run's own cgroup only, so they see the
+ * sandboxed processes and nothing else:
+ *
+ *   cgroup/connect4,6 sendmsg4,6   --allow-net: TCP connects and UDP
+ *                                  datagrams only to the listed destinations
+ *   cgroup/bind4,6                 bind() only to port 0 or to a listed one
+ *   cgroup/sock_create             socket families (AF_INET, AF_INET6 only:
+ *                                  the kernel runs this hook in inet_create)
+ *   lsm_cgroup/socket_create       socket families, every family (needs the
+ *                                  BPF LSM active: "bpf" in lsm=)
+ *   cgroup/dev                     open/mknod only of the run's /dev nodes
+ *
+ * Rules live in read-only data the launcher fills before loading (frozen
+ * at load, so the verifier knows the loop bounds); the counters of refused
+ * operations live in .bss, which the launcher reads after the run.
+ * Return 1 allows, 0 refuses (the syscall fails with EPERM).
+ */
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
+
+#include "ebpf_abi.h"
+
+const volatile __u32 n_rules = 0;
+const volatile struct sb_bpf_rule rules[SB_BPF_MAX_RULES] = {};
+const volatile __u64 families = 0; /* bit F set: family F may be created */
+const volatile __u32 n_devs = 0;
+const volatile struct sb_bpf_dev devs[SB_BPF_MAX_DEVS] = {};
+
+struct sb_bpf_counters counters = {};
+
+/* Does a rule allow proto to addr (network order; v4 in a[0]) port? */
+static __always_inline int allowed(__u8 family, const __u32 a[4], __u16 port, __u8 proto, int bind)
+{
+	for (__u32 i = 0; i < SB_BPF_MAX_RULES; i++) {
+		const volatile struct sb_bpf_rule *r = &rules[i];
+
+		if (i >= n_rules)
+			break;
+		if (r->family != family || r->proto != proto || (bind && !r->bind))
+			continue;
+		if (port < r->port_lo || port > r->port_hi)
+			continue;
+		if ((a[0] & r->mask[0]) != r->addr[0])
+			continue;
+		if (family == 6 && ((a[1] & r->mask[1]) != r->addr[1] || (a[2] & r->mask[2]) != r->addr[2] ||
+				    (a[3] & r->mask[3]) != r->addr[3]))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static __always_inline int check4(struct bpf_sock_addr *ctx, int bind)
+{
+	__u32 a[4] = { ctx->user_ip4, 0, 0, 0 };
+	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+
+	/* bind(port 0) asks for an ephemeral port, as connect() and listen()
+	 * do implicitly without this hook: no more than they get anyway. */
+	if (bind && port == 0)
+		return 1;
+	return allowed(4, a, port, (__u8)ctx->protocol, bind);
+}
+
+static __always_inline int check6(struct bpf_sock_addr *ctx, int bind)
+{
+	__u32 a[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
+	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+
+	if (bind && port == 0)
+		return 1;
+	/* A dual-stack socket reaches IPv4 through ::ffff:a.b.c.d, and only
+	 * the IPv6 hook sees it: judge it by the IPv4 rules. */
+	if (a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff)) {
+		__u32 v4[4] = { a[3], 0, 0, 0 };
+
+		return allowed(4, v4, port, (__u8)ctx->protocol, bind);
+	}
+	return allowed(6, a, port, (__u8)ctx->protocol, bind);
+}
+
+static __always_inline int verdict(int ok, __u64 *counter)
+{
+	if (!ok)
+		__sync_fetch_and_add(counter, 1);
+	return ok;
+}
+
+SEC("cgroup/connect4")
+int sb_connect4(struct bpf_sock_addr *ctx)
+{
+	return verdict(check4(ctx, 0), &counters.connect);
+}
+
+SEC("cgroup/connect6")
+int sb_connect6(struct bpf_sock_addr *ctx)
+{
+	return verdict(check6(ctx, 0), &counters.connect);
+}
+
+SEC("cgroup/sendmsg4")
+int sb_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return verdict(check4(ctx, 0), &counters.sendmsg);
+}
+
+SEC("cgroup/sendmsg6")
+int sb_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return verdict(check6(ctx, 0), &counters.sendmsg);
+}
+
+SEC("cgroup/bind4")
+int sb_bind4(struct bpf_sock_addr *ctx)
+{
+	return verdict(check4(ctx, 1), &counters.bind);
+}
+
+SEC("cgroup/bind6")
+int sb_bind6(struct bpf_sock_addr *ctx)
+{
+	return verdict(check6(ctx, 1), &counters.bind);
+}
+
+static __always_inline int family_ok(__u32 family)
+{
+	return family < 64 && (families & (1ULL << family));
+}
+
+SEC("cgroup/sock_create")
+int sb_sock_create(struct bpf_sock *sk)
+{
+	return verdict(family_ok(sk->family), &counters.socket);
+}
+
+/* The LSM hook sees every family, i386's socketcall path included; kernel
+ * sockets (kern != 0) are the kernel's own business. */
+SEC("lsm_cgroup/socket_create")
+int BPF_PROG(sb_lsm_socket_create, int family, int type, int protocol, int kern)
+{
+	if (kern)
+		return 1;
+	return verdict(family_ok((__u32)family), &counters.socket);
+}
+
+SEC("cgroup/dev")
+int sb_dev(struct bpf_cgroup_dev_ctx *ctx)
+{
+	__u32 type = ctx->access_type & 0xffff;
+
+	for (__u32 i = 0; i < SB_BPF_MAX_DEVS; i++) {
+		const volatile struct sb_bpf_dev *d = &devs[i];
+
+		if (i >= n_devs)
+			break;
+		if (d->type == type && d->major == ctx->major && (d->minor == SB_BPF_ANY_MINOR || d->minor == ctx->minor))
+			return 1;
+	}
+	__sync_fetch_and_add(&counters.device, 1);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

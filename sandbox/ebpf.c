@@ -1,0 +1,350 @@
+/*
+ * ebpf.c: the eBPF layer. Runs in the launcher, as the caller, in the
+ * caller's namespaces, before clone (ebpf_prepare) and right after it
+ * (ebpf_parent). Decides whether the run gets the cgroup programs of
+ * sandbox/bpf/ (network allow-list, socket families, devices), which ones,
+ * and on which cgroup; bpf/loader.c does the libbpf work.
+ *
+ * Where: the programs attach to a cgroup v2 directory holding only the
+ * run. On a pure v2 host that is the run's own cgroup when the cgroup
+ * layer made one; otherwise (no limits, or a hybrid host whose v2 mount at
+ * /sys/fs/cgroup/unified has no controllers) a child "sandbox-PID" of the
+ * launcher's own v2 cgroup, made here, joined by init before GO, removed
+ * after the run. A launcher killed by SIGKILL loses its links with its
+ * descriptors (the kernel detaches them); its empty cgroup is removed by
+ * the next run's stale clean-up, as the cgroup layer does for its own.
+ *
+ * Who may: BPF_PROG_LOAD of these types needs CAP_BPF and CAP_NET_ADMIN
+ * (CAP_PERFMON too for the LSM program), or CAP_SYS_ADMIN, in the initial
+ * user namespace. Probes: /proc/self/status (CapEff), /proc/self/uid_map,
+ * statfs of the v2 mount, /sys/kernel/security/lsm.
+ */
+#include "ebpf.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "bpf/loader.h"
+#include "cgroup_impl.h"
+#include "util.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+#define CAP_NET_ADMIN_BIT 12
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_PERFMON_BIT 38
+#define CAP_BPF_BIT 39
+
+#define HINT_PERMIT "run the launcher as root on the host (CAP_BPF+CAP_NET_ADMIN), or pass --bpf-token PATH " \
+		    "naming a bpffs an admin delegated to you (kernel 6.9+)"
+
+/* The devices of the run's /dev (mounts.c's --dev): null zero full random
+ * urandom tty, the new devpts instance's ptmx and its pts (136-143). */
+static const struct sb_bpf_dev run_devs[] = {
+	{ BPF_DEVCG_DEV_CHAR, 1, 3 },	{ BPF_DEVCG_DEV_CHAR, 1, 5 },
+	{ BPF_DEVCG_DEV_CHAR, 1, 7 },	{ BPF_DEVCG_DEV_CHAR, 1, 8 },
+	{ BPF_DEVCG_DEV_CHAR, 1, 9 },	{ BPF_DEVCG_DEV_CHAR, 5, 0 },
+	{ BPF_DEVCG_DEV_CHAR, 5, 2 },	{ BPF_DEVCG_DEV_CHAR, 136, SB_BPF_ANY_MINOR },
+	{ BPF_DEVCG_DEV_CHAR, 137, SB_BPF_ANY_MINOR }, { BPF_DEVCG_DEV_CHAR, 138, SB_BPF_ANY_MINOR },
+	{ BPF_DEVCG_DEV_CHAR, 139, SB_BPF_ANY_MINOR }, { BPF_DEVCG_DEV_CHAR, 140, SB_BPF_ANY_MINOR },
+	{ BPF_DEVCG_DEV_CHAR, 141, SB_BPF_ANY_MINOR }, { BPF_DEVCG_DEV_CHAR, 142, SB_BPF_ANY_MINOR },
+	{ BPF_DEVCG_DEV_CHAR, 143, SB_BPF_ANY_MINOR },
+};
+
+static bool is_cgroup2(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == (typeof(sf.f_type))CGROUP2_SUPER_MAGIC;
+}
+
+/* The launcher's own cgroup in the v2 hierarchy: the v2 mount (the whole
+ * /sys/fs/cgroup, or a hybrid host's "unified") plus /proc/self/cgroup's
+ * "0::PATH". */
+static int own_v2_cgroup(char *buf, size_t len)
+{
+	const char *base = is_cgroup2(CG_MOUNT) ? CG_MOUNT : is_cgroup2(CG_MOUNT "/unified") ? CG_MOUNT "/unified" : NULL;
+	char line[PATH_MAX + 16];
+	FILE *f;
+	int r = -ENOENT;
+
+	if (!base)
+		return -ENOENT;
+	f = fopen("/proc/self/cgroup", "re");
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s%s", base, strcmp(line + 3, "/") ? line + 3 : "");
+		r = 0;
+	}
+	fclose(f);
+	return r;
+}
+
+/* CapEff of this process, from /proc/self/status. */
+static unsigned long long cap_eff(void)
+{
+	char line[256];
+	unsigned long long v = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Capabilities count for BPF only in the initial user namespace, whose
+ * uid_map is the identity over the whole range. */
+static bool in_initial_userns(void)
+{
+	unsigned long a = 1, b = 1, n = 0;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	bool init = f && fscanf(f, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
+
+	if (f)
+		fclose(f);
+	return init;
+}
+
+static void deny(struct sb_ebpf_probe *pr, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void deny(struct sb_ebpf_probe *pr, const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	pr->permitted = false;
+	va_start(ap, fmt);
+	vsnprintf(pr->why, sizeof(pr->why), fmt, ap);
+	va_end(ap);
+	snprintf(pr->hint, sizeof(pr->hint), "%s", hint);
+}
+
+void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
+{
+	unsigned long long caps = cap_eff();
+	bool sys_admin = caps & (1ULL << CAP_SYS_ADMIN_BIT);
+	bool bpf_net = (caps & (1ULL << CAP_BPF_BIT)) && (caps & (1ULL << CAP_NET_ADMIN_BIT));
+
+	memset(pr, 0, sizeof(*pr));
+	if (p && p->ebpf == SB_EBPF_OFF)
+		deny(pr, "remove 'ebpf off'", "turned off by 'ebpf off'");
+	else if (own_v2_cgroup(pr->cgroup_parent, sizeof(pr->cgroup_parent)) < 0)
+		deny(pr, "mount cgroup2 (pure v2 at /sys/fs/cgroup, or the hybrid /sys/fs/cgroup/unified)",
+		     "no cgroup v2 hierarchy is mounted: the programs attach to a v2 cgroup");
+	else if (p && p->bpf_token)
+		deny(pr, "run the launcher as root on the host instead",
+		     "BPF tokens (--bpf-token %s) are not supported by this build yet", p->bpf_token);
+	else if (!in_initial_userns())
+		deny(pr, HINT_PERMIT, "the launcher runs in a user namespace: capabilities there do not count for BPF");
+	else if (!sys_admin && !bpf_net)
+		deny(pr, HINT_PERMIT, "the caller holds neither CAP_BPF+CAP_NET_ADMIN nor CAP_SYS_ADMIN");
+	else if (access(pr->cgroup_parent, W_OK) < 0)
+		deny(pr, "run as root, or from a cgroup delegated to you", "cgroup %s is not writable by the caller",
+		     pr->cgroup_parent);
+	else
+		pr->permitted = true;
+	if (!pr->permitted)
+		return;
+	pr->via = sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_NET_ADMIN";
+	pr->lsm = bpf_loader_lsm_active() && (sys_admin || (caps & (1ULL << CAP_PERFMON_BIT)));
+}
+
+const char *ebpf_needed_by(const struct sb_plan *p)
+{
+	if (p->socket_families_set)
+		return "socket-families";
+	return NULL;
+}
+
+/* Who enforces each rule group when no program is attached. */
+static void stand_ins(const struct sb_plan *p, struct sb_ebpf_result *r)
+{
+	bool has_dev = false;
+
+	for (size_t i = 0; i < p->n_mounts; i++)
+		has_dev |= p->mounts[i].kind == SB_MOUNT_DEV;
+	r->attached = false;
+	r->net = SB_WALL_NONE;
+	r->families = SB_WALL_NONE;
+	/* The run's /dev holds only the nodes above; every other mount is
+	 * nodev. */
+	r->devices = has_dev ? SB_WALL_MOUNTS : SB_WALL_NONE;
+}
+
+static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_result *res,
+			 struct sb_err *err)
+{
+	const char *need = ebpf_needed_by(p);
+	int r;
+
+	snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", pr->why);
+	if (p->ebpf == SB_EBPF_BEST_EFFORT || (p->ebpf != SB_EBPF_REQUIRED && !need))
+		return 0;
+	if (p->ebpf == SB_EBPF_OFF)
+		return sb_failx(err, EINVAL, "%s needs the eBPF layer, which 'ebpf off' turns off", need);
+	r = sb_failx(err, EPERM, "%s needs eBPF, which this caller may not use here: %s",
+		     need ? need : "'ebpf required'", pr->why);
+	sb_hint(err, "%s", pr->hint);
+	sb_hint(err, "or let the other walls stand in: --ebpf best-effort");
+	return r;
+}
+
+/* A launcher killed by SIGKILL leaves its "sandbox-PID" behind; its
+ * programs went with its descriptors, and its processes die with its init
+ * (PDEATHSIG): kill what is left and remove the directory, waiting out
+ * the moment the kernel still counts the dying tasks (cg_rmdir). */
+static void clean_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX + 300], *end;
+		struct sb_err ignored = SB_ERR_INIT;
+		long pid;
+
+		if (strncmp(de->d_name, "sandbox-", 8) != 0)
+			continue;
+		pid = strtol(de->d_name + 8, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+		cg_write(path, "cgroup.kill", "1", &ignored);
+		cg_rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* The run's cgroup v2 directory: the cgroup layer's, or our own child of
+ * the launcher's v2 cgroup. */
+static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, struct sb_ebpf *e, struct sb_err *err)
+{
+	char name[64];
+
+	if (cg->version == '2' && cg->clone_fd >= 0) {
+		e->cg_fd = fcntl(cg->clone_fd, F_DUPFD_CLOEXEC, 3);
+		return e->cg_fd < 0 ? sb_fail(err, errno, "duplicate the run's cgroup descriptor") : 0;
+	}
+	clean_stale(pr->cgroup_parent);
+	cg_run_name(name, sizeof(name));
+	if (strlen(pr->cgroup_parent) + strlen(name) + 2 > sizeof(e->dir))
+		return sb_failx(err, ENAMETOOLONG, "cgroup path too long");
+	snprintf(e->dir, sizeof(e->dir), "%s/%s", pr->cgroup_parent, name);
+	if (mkdir(e->dir, 0755) < 0) {
+		int r = sb_fail(err, errno, "create cgroup %s for the eBPF programs", e->dir);
+
+		e->dir[0] = '\0';
+		return r;
+	}
+	e->own = true;
+	e->cg_fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return e->cg_fd < 0 ? sb_fail(err, errno, "open %s", e->dir) : 0;
+}
+
+static void load_plan(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_bpf_load *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->token_fd = -1;
+	l->families = p->socket_families_set;
+	l->family_mask = p->socket_families;
+	l->lsm = pr->lsm;
+	l->devices = true;
+	l->devs = run_devs;
+	l->n_devs = ELEMENTSOF(run_devs);
+}
+
+int ebpf_prepare(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_ebpf *e, struct sb_result *res,
+		 struct sb_err *err)
+{
+	struct sb_ebpf_probe pr;
+	struct sb_bpf_load l;
+	int r;
+
+	stand_ins(p, &res->ebpf);
+	ebpf_probe(p, &pr);
+	if (!pr.permitted)
+		return not_permitted(p, &pr, res, err);
+	load_plan(p, &pr, &l);
+	r = where(cg, &pr, e, err);
+	if (r == 0)
+		r = bpf_loader_attach(&l, e->cg_fd, &e->bpf, err);
+	if (r < 0) {
+		ebpf_release(e);
+		snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", err->msg);
+		/* Nothing asked for these programs but auto mode: the other
+		 * walls hold, and the report says why these are missing. */
+		if (p->ebpf == SB_EBPF_BEST_EFFORT || (p->ebpf == SB_EBPF_AUTO && !ebpf_needed_by(p))) {
+			*err = (struct sb_err)SB_ERR_INIT;
+			return 0;
+		}
+		return sb_wrap(err, "eBPF");
+	}
+	res->ebpf.attached = true;
+	res->ebpf.devices = SB_WALL_EBPF;
+	res->ebpf.families = l.families ? SB_WALL_EBPF : SB_WALL_NONE;
+	res->ebpf.families_inet_only = l.families && !bpf_loader_all_families(e->bpf);
+	return 0;
+}
+
+int ebpf_clone_fd(const struct sb_ebpf *e)
+{
+	return e->own ? e->cg_fd : -1;
+}
+
+int ebpf_parent(struct sb_ebpf *e, pid_t pid, struct sb_err *err)
+{
+	char buf[32];
+
+	if (!e->own)
+		return 0;
+	/* Harmless after CLONE_INTO_CGROUP; needed without clone3. */
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return cg_write(e->dir, "cgroup.procs", buf, err);
+}
+
+void ebpf_collect(const struct sb_ebpf *e, struct sb_result *res)
+{
+	struct sb_bpf_counters c;
+
+	if (!e->bpf)
+		return;
+	bpf_loader_counters(e->bpf, &c);
+	res->ebpf.refused_connect = c.connect;
+	res->ebpf.refused_sendmsg = c.sendmsg;
+	res->ebpf.refused_bind = c.bind;
+	res->ebpf.refused_socket = c.socket;
+	res->ebpf.refused_device = c.device;
+}
+
+void ebpf_release(struct sb_ebpf *e)
+{
+	bpf_loader_release(e->bpf);
+	e->bpf = NULL;
+	if (e->cg_fd >= 0)
+		close(e->cg_fd);
+	e->cg_fd = -1;
+	if (e->own && e->dir[0])
+		cg_rmdir(e->dir);
+	e->own = false;
+	e->dir[0] = '\0';
+}
