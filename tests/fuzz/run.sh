@@ -25,8 +25,8 @@ flags="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefin
 incs="-iquote $top/sandbox -iquote $top/front -iquote $top/$build"
 sh "$top/tools/embed-policies.sh" "$top"/policies/*.policy > "$out/policies_builtin.c"
 objs=""
-for src in "$top"/sandbox/*.c "$top"/front/*.c "$out/policies_builtin.c"; do
-	case $src in */sandbox/main.c) continue ;; esac
+for src in "$top"/sandbox/*.c "$top"/sandbox/bpf/*.c "$top"/front/*.c "$out/policies_builtin.c"; do
+	case $src in */sandbox/main.c | *.bpf.c) continue ;; esac
 	o="$out/obj/$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
 		$CLANG $flags $incs $(pkg-config --cflags libseccomp libcap-ng 2>/dev/null) -c -o "$o" "$src"
@@ -34,7 +34,7 @@ for src in "$top"/sandbox/*.c "$top"/front/*.c "$out/policies_builtin.c"; do
 	objs="$objs $o"
 done
 $CLANG $flags -fsanitize=fuzzer $incs -o "$out/fuzz_policy" "$top/tests/fuzz/fuzz_policy.c" $objs \
-	$(pkg-config --libs libseccomp libcap-ng jansson 2>/dev/null)
+	$(pkg-config --libs libseccomp libcap-ng jansson 2>/dev/null) $(pkg-config --libs --static libbpf 2>/dev/null)
 
 # Seeds: the shipped policies and the test fixtures.
 cp "$top"/policies/*.policy "$out/corpus/" 2>/dev/null || true
