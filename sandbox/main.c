@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "launcher.h"
+#include "learn.h"
 #include "report.h"
 
 #ifndef SB_VERSION
@@ -23,6 +24,7 @@ static void usage(FILE *f)
 	      "  sandbox explain syscalls                    list the @sets, the hardening, the constants\n"
 	      "  sandbox seccomp-export [OPTIONS] > FILE     write the syscall filter as raw BPF\n"
 	      "  sandbox policies                            list the policies found and where\n"
+	      "  sandbox learn [OPTIONS] -o FILE -- CMD      run CMD with everything recorded, write a policy for it\n"
 	      "  sandbox --version | --help | run --help\n",
 	      f);
 }
@@ -109,6 +111,8 @@ int main(int argc, char **argv)
 		return cmd_seccomp_export(argc - 2, argv + 2);
 	if (strcmp(argv[1], "policies") == 0)
 		return cmd_policies(argc - 2, argv + 2);
+	if (strcmp(argv[1], "learn") == 0)
+		return cmd_learn(argc - 2, argv + 2);
 	fprintf(stderr, "sandbox: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 125;

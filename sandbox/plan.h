@@ -197,6 +197,9 @@ struct sb_plan {
 	unsigned sys_arches; /* "syscalls arch": extra ABIs, SB_ARCH_* bits (native only by default) */
 	bool syscalls_log; /* report denied syscalls instead of enforcing */
 	bool seccomp_off; /* "syscalls off": no filter at all (explicit, greppable) */
+	bool learn; /* `sandbox learn`: every syscall stops and is recorded (paths,
+		     * addresses, arguments) into the result; nothing is refused but
+		     * the always-on hardening. Not an option: the learn front end sets it. */
 
 	/* where each scalar came from, for "conflicting directives" messages */
 	struct sb_loc loc_stderr, loc_stderr_to_stdout, loc_rootfs, loc_stdin, loc_stdout;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "observe.h"
+
 static const char *const status_names[SB_ST_MAX] = {
 	[SB_ST_OK] = "OK", [SB_ST_RE] = "RE", [SB_ST_SG] = "SG", [SB_ST_TO] = "TO",
 	[SB_ST_ML] = "ML", [SB_ST_OL] = "OL", [SB_ST_XX] = "XX",
@@ -34,6 +36,8 @@ void result_free(struct sb_result *r)
 	free(r->denied_syscalls);
 	r->denied_syscalls = NULL;
 	r->n_denied_syscalls = 0;
+	observe_free(r->observed);
+	r->observed = NULL;
 }
 
 /* A stdout/stderr file that stopped at exactly the limit in a run that

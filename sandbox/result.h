@@ -10,6 +10,8 @@
 #include "err.h"
 #include "plan.h"
 
+struct sb_observed;
+
 enum sb_status {
 	SB_ST_OK = 0, /* exit code 0 */
 	SB_ST_RE, /* non-zero exit */
@@ -66,6 +68,8 @@ struct sb_result {
 
 	char **denied_syscalls; /* from log mode, "name" strings, NULL-terminated */
 	size_t n_denied_syscalls;
+
+	struct sb_observed *observed; /* learn mode: what the run did (observe.h) */
 
 	struct sb_err err; /* when status == SB_ST_XX (or for a message) */
 	char message[256];

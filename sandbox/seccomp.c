@@ -376,7 +376,11 @@ int seccomp_prepare(const struct sb_plan *p, struct sb_seccomp *s, struct sb_err
 	s->sock_fd[0] = s->sock_fd[1] = -1;
 	if (!t)
 		return sb_fail(err, ENOMEM, "filter");
+	s->learn_prog = NULL;
+	s->learn_len = 0;
 	r = sc_build_table(p, t, err);
+	if (r == 0 && p->learn)
+		r = sc_learn_table(t, s, err); /* every syscall stops and is recorded */
 	if (r == 0 && t->notify) {
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, s->sock_fd) < 0)
 			r = sb_fail(err, errno, "socketpair for the seccomp listener");
@@ -412,6 +416,8 @@ void seccomp_teardown(struct sb_seccomp *s)
 {
 	free(s->prog);
 	s->prog = NULL;
+	free(s->learn_prog);
+	s->learn_prog = NULL;
 	for (int i = 0; i < 2; i++)
 		if (s->sock_fd[i] >= 0) {
 			close(s->sock_fd[i]);

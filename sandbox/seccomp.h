@@ -17,6 +17,8 @@ struct sb_seccomp {
 	size_t prog_len; /* number of instructions */
 	int notify_fd; /* log mode: the listener fd in the launcher, -1 otherwise */
 	int sock_fd[2]; /* log mode: socketpair to pass the listener fd, -1 otherwise */
+	void *learn_prog; /* learn mode: the hardening program the listener runs, else NULL */
+	size_t learn_len;
 };
 
 /* Launcher, before clone: resolve sets, apply always-on hardening, compile. */

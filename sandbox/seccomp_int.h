@@ -6,6 +6,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -70,3 +71,18 @@ struct sb_seccomp;
 
 /* Payload, log mode: send the listener fd to the launcher (SCM_RIGHTS). */
 int seccomp_notify_handoff(struct sb_seccomp *s, int listener, struct sb_err *err);
+
+/* Learn mode (seccomp_learn.c): compile the always-on hardening into
+ * s->learn_prog for the listener, then make t notify on every syscall. */
+int sc_learn_table(struct sc_table *t, struct sb_seccomp *s, struct sb_err *err);
+
+/* Run a classic BPF seccomp program on d, as the kernel would; returns
+ * its SECCOMP_RET_* value (KILL_PROCESS for what the kernel would refuse). */
+uint32_t sc_bpf_run(const struct sock_filter *f, size_t len, const struct seccomp_data *d);
+
+struct seccomp_notif;
+struct sb_result;
+
+/* Learn mode, launcher: record one stopped syscall into res->observed and
+ * answer it (continue, or the hardening's errno). */
+void seccomp_learn_handle(struct sb_seccomp *s, const struct seccomp_notif *req, struct sb_result *res);

@@ -125,7 +125,6 @@ void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_res
 	struct seccomp_notif_resp resp;
 	struct pollfd pfd;
 
-	(void)p;
 	if (s->notify_fd < 0) {
 		if (s->sock_fd[0] >= 0)
 			receive_listener(s);
@@ -142,6 +141,10 @@ void seccomp_handle(const struct sb_plan *p, struct sb_seccomp *s, struct sb_res
 	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
 		if (errno != EINTR && errno != ENOENT)
 			stop_listening(s);
+		return;
+	}
+	if (p->learn) {
+		seccomp_learn_handle(s, &req, res); /* records, then answers */
 		return;
 	}
 	record(res, &req.data);

@@ -211,3 +211,40 @@ static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
 	return -1;
 #endif
 }
+
+/* pidfd_getfd(2) (Linux 5.6): a copy of another process's descriptor;
+ * needs ptrace access to it (learn mode reads a socket's type with it). */
+static inline int sys_pidfd_getfd(int pidfd, int fd, unsigned flags)
+{
+#ifdef __NR_pidfd_getfd
+	return (int)syscall(__NR_pidfd_getfd, pidfd, fd, flags);
+#else
+	(void)pidfd, (void)fd, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* openat2(2) (Linux 5.6), for RESOLVE_IN_ROOT lookups in another root. */
+struct sb_open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+#ifndef RESOLVE_NO_MAGICLINKS
+#define RESOLVE_NO_MAGICLINKS 0x02
+#endif
+#ifndef RESOLVE_IN_ROOT
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
+static inline int sys_openat2(int dfd, const char *path, struct sb_open_how *how)
+{
+#ifdef __NR_openat2
+	return (int)syscall(__NR_openat2, dfd, path, how, sizeof(*how));
+#else
+	(void)dfd, (void)path, (void)how;
+	errno = ENOSYS;
+	return -1;
+#endif
+}

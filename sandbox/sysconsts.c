@@ -74,6 +74,15 @@ bool sysconst_find(const char *name, uint64_t *ret)
 	return false;
 }
 
+const char *sysconst_name(uint64_t value, const char *const *prefixes)
+{
+	for (size_t i = 0; i < ELEMENTSOF(consts); i++)
+		for (const char *const *p = prefixes; *p; p++)
+			if (consts[i].value == value && strncmp(consts[i].name, *p, strlen(*p)) == 0)
+				return consts[i].name;
+	return NULL;
+}
+
 void sysconst_print(FILE *f)
 {
 	for (size_t i = 0; i < ELEMENTSOF(consts); i++)
