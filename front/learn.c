@@ -547,7 +547,7 @@ static int learn(struct learn_args *a, struct sb_observed *o, struct sb_plan *ba
 		return r;
 	r = launcher_run(run, res, err);
 	if (r < 0 && !res->started)
-		return sb_wrap(err, "the learning run did not start");
+		return r; /* nothing ran: nothing learned, FILE untouched */
 	report_verdict(run, res);
 	report_write(run, res);
 	if (res->observed)
@@ -592,8 +592,11 @@ int cmd_learn(int argc, char **argv)
 		fprintf(stderr, "sandbox learn: wrote %s\n", a.out);
 		code = report_exit_code(&res);
 	}
-	if (r < 0)
+	if (r < 0) {
 		report_error(&err);
+		/* 126/127 when the command could not be run, as `run` says. */
+		code = res.status == SB_ST_XX ? report_exit_code(&res) : EXIT_SETUP;
+	}
 	result_free(&res);
 	observe_free(o);
 	plan_free(&base);
