@@ -21,6 +21,7 @@ iproute2
 python3
 util-linux
 hyperfine
+strace
 "
 missing=""
 for p in $PKGS; do
