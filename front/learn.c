@@ -34,6 +34,7 @@
 
 #include "cli.h"
 #include "launcher.h"
+#include "net_rules.h"
 #include "options.h"
 #include "report.h"
 #include "sysrules.h"
@@ -175,6 +176,8 @@ static int base_use(const struct sb_plan *p, const char *path)
 	for (size_t i = 0; i < p->n_mounts && use < 2; i++) {
 		const char *d = p->mounts[i].dst;
 
+		if (plan_mount_skipped(p, &p->mounts[i]))
+			continue;
 		if (strcmp(d, path) == 0)
 			use = 2;
 		else if (strncmp(d, path, len) == 0 && (d[len] == '/' || len == 1))
@@ -304,8 +307,16 @@ static int learning_plan(struct sb_plan *p, struct sb_err *err)
 		if (!m->src)
 			return sb_fail(err, ENOMEM, "learn");
 	}
-	if (p->net == SB_NET_NONE)
-		p->net = SB_NET_HOST;
+	/* The caller's network, unfiltered: the allow-list is what learning
+	 * finds out (the written policy says net user again where needed). */
+	p->net = SB_NET_HOST;
+	for (size_t i = 0; i < p->n_netrules; i++)
+		netrule_free(&p->netrules[i]);
+	p->n_netrules = 0;
+	for (size_t i = 0; i < p->n_publish; i++)
+		publish_free(&p->publish[i]);
+	p->n_publish = 0;
+	p->socket_families_set = false;
 	p->learn = true;
 	p->syscalls_log = false;
 	p->seccomp_off = false;

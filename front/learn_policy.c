@@ -137,7 +137,7 @@ static const struct sb_mount *cover(const struct sb_plan *b, const char *path)
 		const struct sb_mount *m = &b->mounts[i];
 		size_t len = strlen(m->dst);
 
-		if (!under(path, m->dst) || m->kind == SB_MOUNT_SYMLINK)
+		if (!under(path, m->dst) || m->kind == SB_MOUNT_SYMLINK || plan_mount_skipped(b, m))
 			continue;
 		if (m->kind == SB_MOUNT_DIR && strcmp(path, m->dst) != 0)
 			continue;
