@@ -7,13 +7,27 @@
  * includes already resolved, defaults written out; settings that have no
  * directive form (an unset limit means "no limit") appear as comments. So
  * `sandbox check judge > mine.policy` is a starting point for a new one.
+ *
+ * "Equivalent" is the contract: the output, run as a policy, must build
+ * the same sandbox. So the syscall baseline a policy runs on without
+ * saying so (seccomp_baseline) is written out, and every directive goes
+ * through one emitter that refuses a value the policy syntax would read
+ * back differently (a '#' after a blank, blanks at either end, "${" in a
+ * path) instead of printing a policy that means something else.
  */
 #include "check.h"
 
-#include "net_rules.h"
-
+#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
+
+#include "net_rules.h"
+#include "options.h"
+#include "policy.h"
+#include "seccomp.h"
+#include "seccomp_harden.h"
 
 static const char *const mount_words[SB_MOUNT_KIND_MAX] = {
 	[SB_MOUNT_BIND] = "bind",	[SB_MOUNT_RO_BIND] = "ro-bind", [SB_MOUNT_TMPFS] = "tmpfs",
@@ -120,101 +134,147 @@ void check_mount_arg(const struct sb_mount *m, char *buf, size_t len)
 	snprintf(buf, len, "%s", m->dst);
 }
 
-static void print_fs(FILE *f, const struct sb_plan *p)
+/* The output stream and the first directive that cannot be carried. */
+struct out {
+	FILE *f;
+	struct sb_err *err;
+	int r;
+};
+
+/* Would policy.c read "WORD ARG" back as exactly arg? (policy.c: the
+ * argument is the rest of the line up to a '#' after a blank, trimmed;
+ * ${ expands in path arguments.) */
+static const char *unfaithful(const char *word, const char *arg)
 {
-	fputs("\n# filesystem, in mount order\n", f);
+	const struct sb_option *o = options_find(word);
+	size_t n = strlen(arg);
+
+	if (strpbrk(arg, "\n\r"))
+		return "a line break";
+	if (n && (isspace((unsigned char)arg[0]) || isspace((unsigned char)arg[n - 1])))
+		return "a blank at its start or end";
+	if (arg[0] == '#')
+		return "a leading '#'";
+	for (size_t i = 1; i < n; i++)
+		if (arg[i] == '#' && isspace((unsigned char)arg[i - 1]))
+			return "a '#' after a blank (a comment)";
+	if (o && o->path && strstr(arg, "${"))
+		return "'${' (a variable)";
+	return NULL;
+}
+
+/* One directive line. */
+static void __attribute__((format(printf, 3, 4))) dir(struct out *o, const char *word, const char *fmt, ...)
+{
+	char arg[8400];
+	const char *why;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(arg, sizeof(arg), fmt, ap);
+	va_end(ap);
+	why = unfaithful(word, arg);
+	if (why && o->r == 0)
+		o->r = sb_failx(o->err, EINVAL, "'%s %.200s' cannot be written as a policy line (its value holds %s)",
+				word, arg, why);
+	fprintf(o->f, "%s%s%s\n", word, *arg ? " " : "", arg);
+}
+
+static void print_fs(struct out *o, const struct sb_plan *p)
+{
+	fputs("\n# filesystem, in mount order\n", o->f);
 	if (p->rootfs)
-		fprintf(f, "rootfs %s\n", p->rootfs);
+		dir(o, "rootfs", "%s", p->rootfs);
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		char arg[8300];
 
 		check_mount_arg(&p->mounts[i], arg, sizeof(arg));
-		fprintf(f, "%s %s\n", check_mount_word(&p->mounts[i]), arg);
+		dir(o, check_mount_word(&p->mounts[i]), "%s", arg);
 	}
-	fprintf(f, "chdir %s\n", p->chdir ? p->chdir : "/");
-	fprintf(f, "hostname %s\n", p->hostname ? p->hostname : "sandbox");
-	fprintf(f, "landlock %s\n", check_landlock_word(p->landlock));
+	dir(o, "chdir", "%s", p->chdir ? p->chdir : "/");
+	dir(o, "hostname", "%s", p->hostname ? p->hostname : "sandbox");
+	dir(o, "landlock", "%s", check_landlock_word(p->landlock));
 }
 
-static void print_identity(FILE *f, const struct sb_plan *p)
+static void print_identity(struct out *o, const struct sb_plan *p)
 {
-	fputs("\n# identity and network\n", f);
-	fprintf(f, "uid %u\ngid %u\n", (unsigned)p->uid, (unsigned)p->gid);
+	fputs("\n# identity and network\n", o->f);
+	dir(o, "uid", "%u", (unsigned)p->uid);
+	dir(o, "gid", "%u", (unsigned)p->gid);
 	if (p->map_to_set)
-		fprintf(f, "map-to %u\n", (unsigned)p->map_to);
+		dir(o, "map-to", "%u", (unsigned)p->map_to);
 	else
-		fputs("# map-to: not set (root callers map to an unprivileged uid)\n", f);
-	fprintf(f, "net %s\n", p->net == SB_NET_HOST ? "host" : p->net == SB_NET_USER ? "user" : "none");
+		fputs("# map-to: not set (root callers map to an unprivileged uid)\n", o->f);
+	dir(o, "net", "%s", p->net == SB_NET_HOST ? "host" : p->net == SB_NET_USER ? "user" : "none");
 	for (size_t i = 0; i < p->n_netrules; i++)
-		fprintf(f, "allow-net %s\n", p->netrules[i].text);
+		dir(o, "allow-net", "%s", p->netrules[i].text);
 	for (size_t i = 0; i < p->n_publish; i++)
-		fprintf(f, "publish %s\n", p->publish[i].text);
-	if (p->time_ns.new_ns)
-		fprintf(f, "time-offset monotonic=%s%" PRIu64 "us\ntime-offset boottime=%s%" PRIu64 "us\n",
-			p->time_ns.monotonic_ns < 0 ? "-" : "",
-			(uint64_t)(p->time_ns.monotonic_ns < 0 ? -p->time_ns.monotonic_ns : p->time_ns.monotonic_ns) / 1000,
-			p->time_ns.boottime_ns < 0 ? "-" : "",
-			(uint64_t)(p->time_ns.boottime_ns < 0 ? -p->time_ns.boottime_ns : p->time_ns.boottime_ns) / 1000);
+		dir(o, "publish", "%s", p->publish[i].text);
+	if (p->time_ns.new_ns) {
+		dir(o, "time-offset", "monotonic=%s%" PRIu64 "us", p->time_ns.monotonic_ns < 0 ? "-" : "",
+		    (uint64_t)(p->time_ns.monotonic_ns < 0 ? -p->time_ns.monotonic_ns : p->time_ns.monotonic_ns) / 1000);
+		dir(o, "time-offset", "boottime=%s%" PRIu64 "us", p->time_ns.boottime_ns < 0 ? "-" : "",
+		    (uint64_t)(p->time_ns.boottime_ns < 0 ? -p->time_ns.boottime_ns : p->time_ns.boottime_ns) / 1000);
+	}
 }
 
-static void print_process(FILE *f, const struct sb_plan *p)
+static void print_process(struct out *o, const struct sb_plan *p)
 {
-	fputs("\n# process\n", f);
+	fputs("\n# process\n", o->f);
 	if (p->interactive)
-		fputs("interactive\n", f);
+		dir(o, "interactive", "%s", "");
 	for (size_t i = 0; i < p->n_keep_fds; i++)
-		fprintf(f, "keep-fd %d\n", p->keep_fds[i]);
+		dir(o, "keep-fd", "%d", p->keep_fds[i]);
 	for (size_t i = 0; i < p->n_keep_env; i++)
-		fprintf(f, "keep-env %s\n", p->keep_env[i]);
+		dir(o, "keep-env", "%s", p->keep_env[i]);
 	for (size_t i = 0; i < p->n_env; i++)
-		fprintf(f, "env %s\n", p->env[i]);
+		dir(o, "env", "%s", p->env[i]);
 }
 
 /* One limit: "NAME VALUE", or a comment when unset (no directive says
  * "unlimited" for it). */
-static void limit(FILE *f, const char *name, const char *val, bool set)
+static void limit(struct out *o, const char *name, const char *val, bool set)
 {
 	if (set)
-		fprintf(f, "%s %s\n", name, val);
+		dir(o, name, "%s", val);
 	else
-		fprintf(f, "# %s: unlimited (not set)\n", name);
+		fprintf(o->f, "# %s: unlimited (not set)\n", name);
 }
 
-static void print_limits(FILE *f, const struct sb_plan *p)
+static void print_limits(struct out *o, const struct sb_plan *p)
 {
 	const struct sb_limits *l = &p->limits;
 	char b[64];
 
-	fputs("\n# limits\n", f);
-	fprintf(f, "limits %s\n", l->best_effort ? "best-effort" : "strict");
+	fputs("\n# limits\n", o->f);
+	dir(o, "limits", "%s", l->best_effort ? "best-effort" : "strict");
 	check_size_str(l->memory, b, sizeof(b));
-	limit(f, "memory", b, l->memory);
+	limit(o, "memory", b, l->memory);
 	snprintf(b, sizeof(b), "%" PRIu64, l->pids);
-	limit(f, "pids", b, l->pids);
+	limit(o, "pids", b, l->pids);
 	check_time_str(l->cpu_time_us, b, sizeof(b));
-	limit(f, "cpu-time", b, l->cpu_time_us);
+	limit(o, "cpu-time", b, l->cpu_time_us);
 	check_time_str(l->wall_time_us, b, sizeof(b));
-	limit(f, "wall-time", b, l->wall_time_us);
+	limit(o, "wall-time", b, l->wall_time_us);
 	snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, l->cpus_milli / 1000, l->cpus_milli % 1000);
-	limit(f, "cpus", b, l->cpus_milli);
-	limit(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL);
+	limit(o, "cpus", b, l->cpus_milli);
+	limit(o, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL);
 	check_size_str(l->output_limit, b, sizeof(b));
-	limit(f, "output-limit", b, l->output_limit);
-	snprintf(b, sizeof(b), "%" PRIu64, l->open_files);
+	limit(o, "output-limit", b, l->output_limit);
 	if (l->open_files)
-		fprintf(f, "open-files %s\n", b);
+		dir(o, "open-files", "%" PRIu64, l->open_files);
 	else
-		fputs("# open-files: inherited (not set)\n", f);
+		fputs("# open-files: inherited (not set)\n", o->f);
 	check_size_str(l->stack, b, sizeof(b));
 	if (l->stack_unlimited || l->stack)
-		fprintf(f, "stack %s\n", l->stack_unlimited ? "unlimited" : b);
+		dir(o, "stack", "%s", l->stack_unlimited ? "unlimited" : b);
 	else
-		fputs("# stack: inherited (not set)\n", f);
+		fputs("# stack: inherited (not set)\n", o->f);
 	if (l->cgroup_parent)
-		fprintf(f, "cgroup-parent %s\n", l->cgroup_parent);
+		dir(o, "cgroup-parent", "%s", l->cgroup_parent);
 }
 
-static void print_io(FILE *f, const struct sb_plan *p)
+static void print_io(struct out *o, const struct sb_plan *p)
 {
 	const struct {
 		const char *name, *val;
@@ -223,12 +283,12 @@ static void print_io(FILE *f, const struct sb_plan *p)
 		{ "report", p->report_path }, { "meta", p->meta_path },
 	};
 
-	fputs("\n# input, output and results\n", f);
+	fputs("\n# input, output and results\n", o->f);
 	for (size_t i = 0; i < sizeof(io) / sizeof(io[0]); i++)
 		if (io[i].val)
-			fprintf(f, "%s %s\n", io[i].name, io[i].val);
+			dir(o, io[i].name, "%s", io[i].val);
 	if (p->stderr_to_stdout)
-		fputs("stderr-to-stdout\n", f);
+		dir(o, "stderr-to-stdout", "%s", "");
 }
 
 /* ENOSYS rather than 38: the name reads back through the parser too. */
@@ -272,35 +332,80 @@ void check_rule_str(const struct sb_sysrule *r, char *buf, size_t len)
 #undef APPEND
 }
 
-static void print_syscalls(FILE *f, const struct sb_plan *p)
+static void print_rules(struct out *o, const struct sb_plan *p)
 {
-	char rule[2048], num[16];
+	char rule[2048];
 
-	fputs("\n# syscalls\n", f);
-	if (p->sys_default == SB_SYS_ERRNO && p->sys_default_errnum != 1)
-		fprintf(f, "syscalls default errno %s\n", errno_word(p->sys_default_errnum, num, sizeof(num)));
-	else
-		fprintf(f, "syscalls default %s\n", check_action_word(p->sys_default));
 	for (size_t i = 0; i < p->n_sysrules; i++) {
 		check_rule_str(&p->sysrules[i], rule, sizeof(rule));
-		fprintf(f, "syscalls %s\n", rule);
+		dir(o, "syscalls", "%s", rule);
 	}
-	for (size_t i = 0; i < p->n_seccomp_profiles; i++)
-		fprintf(f, "seccomp-profile %s\n", p->seccomp_profiles[i]);
-	if (p->syscalls_log)
-		fputs("syscalls-log\n", f);
 }
 
-void check_print(FILE *f, const struct sb_plan *p)
+static void overruled_note(void *ctx, const struct sb_harden *h, const struct sb_sysrule *r)
 {
+	char loc[600];
+
+	fprintf(ctx, "# note: 'syscalls %s %s' (%s) has no effect: the always-on hardening refuses %s (%s); "
+		     "'syscalls unsafe-allow %s' lifts it\n",
+		check_action_word(r->action), h->name, plan_loc_str(&r->loc, loc, sizeof(loc)), h->name, h->why,
+		h->name);
+}
+
+/* The filter as the run builds it (seccomp.c, sc_build_table): the
+ * baseline's default and rules when the plan sets no default and imports
+ * no profile, then the plan's rules; a profile's default stays the
+ * profile's (a "syscalls default" line here would override it). */
+static void print_syscalls(struct out *o, const struct sb_plan *p, const struct sb_plan *base)
+{
+	const struct sb_plan *d = base->n_policies ? base : p;
+	char num[16];
+
+	fputs("\n# syscalls\n", o->f);
+	if (base->n_policies)
+		fprintf(o->f, "# the policy sets no 'syscalls default': the built-in %s applies, written out\n",
+			base->policies[0]);
+	if (!d->sys_default_set && p->n_seccomp_profiles)
+		fputs("# syscalls default: the imported profile's defaultAction\n", o->f);
+	else if (d->sys_default == SB_SYS_ERRNO && d->sys_default_errnum != 1)
+		dir(o, "syscalls", "default errno %s", errno_word(d->sys_default_errnum, num, sizeof(num)));
+	else
+		dir(o, "syscalls", "default %s", check_action_word(d->sys_default));
+	if ((p->sys_arches | base->sys_arches) & SB_ARCH_X86)
+		dir(o, "syscalls", "arch x86");
+	if ((p->sys_arches | base->sys_arches) & SB_ARCH_X32)
+		dir(o, "syscalls", "arch x32");
+	print_rules(o, base);
+	print_rules(o, p);
+	for (size_t i = 0; i < p->n_seccomp_profiles; i++)
+		dir(o, "seccomp-profile", "%s", p->seccomp_profiles[i]);
+	if (p->syscalls_log)
+		dir(o, "syscalls-log", "%s", "");
+}
+
+int check_print(FILE *f, const struct sb_plan *p, struct sb_err *err)
+{
+	struct out o = { .f = f, .err = err };
+	struct sb_err ignored = SB_ERR_INIT;
+	struct sb_plan base;
+	int r;
+
+	r = seccomp_baseline_load(p, &base, err);
+	if (r < 0)
+		return r;
 	fputs("# merged policy:", f);
 	for (size_t i = 0; i < p->n_policies; i++)
 		fprintf(f, " %s", p->policies[i]);
-	fputs("\n# (includes resolved, defaults written out; a valid policy itself)\n", f);
-	print_fs(f, p);
-	print_identity(f, p);
-	print_process(f, p);
-	print_limits(f, p);
-	print_io(f, p);
-	print_syscalls(f, p);
+	fputs("\n# (includes resolved, variables expanded, defaults written out; a valid policy itself)\n", f);
+	print_fs(&o, p);
+	print_identity(&o, p);
+	print_process(&o, p);
+	print_limits(&o, p);
+	print_io(&o, p);
+	print_syscalls(&o, p, &base);
+	plan_free(&base);
+	/* Notes only: a filter that cannot be built (a missing profile) is
+	 * reported by whoever compiles it (cmd_check does, before this). */
+	seccomp_overruled(p, overruled_note, f, &ignored);
+	return o.r;
 }

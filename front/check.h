@@ -10,8 +10,11 @@
 
 #include "plan.h"
 
-/* The whole plan as policy text: includes resolved, defaults written out. */
-void check_print(FILE *f, const struct sb_plan *p);
+/* The whole plan as policy text: includes resolved, defaults written out,
+ * the built-in syscall baseline too, so the text run as a policy builds
+ * the same sandbox. Fails (-EINVAL, err set) when a value cannot be
+ * written as a policy line that reads back the same. */
+int check_print(FILE *f, const struct sb_plan *p, struct sb_err *err);
 
 /* The directive word of a mount ("ro-bind-try") and its argument. */
 const char *check_mount_word(const struct sb_mount *m);

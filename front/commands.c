@@ -11,6 +11,7 @@
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "policy_lookup.h"
 #include "report.h"
 #include "seccomp.h"
+#include "seccomp_harden.h"
 
 /* Exit status for a bad policy or option (DESIGN.md: sandbox error). */
 #define EXIT_SETUP 125
@@ -38,6 +40,38 @@ static int check_filter(const struct sb_plan *p, struct sb_err *err)
 	r = seccomp_prepare(p, &s, err);
 	seccomp_teardown(&s);
 	return r < 0 ? sb_wrap(err, "syscall filter") : 0;
+}
+
+/* On stderr too, where a reader of the printed policy will see it. */
+static void overruled_warning(void *ctx, const struct sb_harden *h, const struct sb_sysrule *r)
+{
+	char loc[600];
+
+	(void)ctx;
+	fprintf(stderr, "sandbox: %s: warning: 'syscalls %s %s' has no effect: the always-on hardening refuses %s; "
+			"write 'syscalls unsafe-allow %s' to lift it\n",
+		plan_loc_str(&r->loc, loc, sizeof(loc)), check_action_word(r->action), h->name, h->name, h->name);
+}
+
+/* The whole text first: a plan that cannot be printed faithfully prints
+ * nothing rather than half a policy. */
+static int print_checked(const struct sb_plan *p, struct sb_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int r;
+
+	if (!m)
+		return sb_fail(err, errno, "open_memstream");
+	r = check_print(m, p, err);
+	fclose(m);
+	if (r == 0)
+		r = seccomp_overruled(p, overruled_warning, NULL, err);
+	if (r == 0 && fwrite(text, 1, len, stdout) != len)
+		r = sb_fail(err, errno, "write stdout");
+	free(text);
+	return r;
 }
 
 int cmd_check(int argc, char **argv)
@@ -62,10 +96,10 @@ int cmd_check(int argc, char **argv)
 		r = plan_validate(&p, &err);
 	if (r == 0)
 		r = check_filter(&p, &err);
+	if (r == 0)
+		r = print_checked(&p, &err);
 	if (r < 0)
 		report_error(&err);
-	else
-		check_print(stdout, &p);
 	plan_free(&p);
 	return r < 0 ? EXIT_SETUP : 0;
 }

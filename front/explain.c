@@ -325,28 +325,41 @@ static void print_rules(FILE *f, const struct sb_plan *p, bool first)
 	}
 }
 
+static void overruled_line(void *ctx, const struct sb_harden *h, const struct sb_sysrule *r)
+{
+	char loc[600];
+
+	fprintf(ctx, "  %-16s %s: allowed at %s, but the always-on hardening refuses it; "
+		     "'syscalls unsafe-allow %s' lifts it\n",
+		"NO EFFECT", h->name, plan_loc_str(&r->loc, loc, sizeof(loc)), h->name);
+}
+
 /* A plan may run on a built-in baseline refined by its own rules
- * (seccomp_baseline): show those rules too, not an empty rule list. */
+ * (seccomp_baseline): show those rules too, not an empty rule list. The
+ * default action is the compiled table's (an imported profile's
+ * defaultAction applies when the plan sets none). */
 static void print_syscalls(FILE *f, const struct sb_plan *p)
 {
-	static const struct sb_loc no_loc = { 0 };
-	const char *baseline = seccomp_baseline(p);
 	struct sb_err err = SB_ERR_INIT;
 	struct sb_plan base;
+	const char *from = NULL;
+	char dflt[64];
 
 	section(f, "syscalls (seccomp)");
 	if (p->seccomp_off) {
 		fputs("  off: no filter at all\n", f);
 		return;
 	}
-	plan_init(&base);
-	if (baseline && policy_load(&base, baseline, &no_loc, &err) < 0)
-		fprintf(f, "  built-in %s: %s\n", baseline, err.msg);
-	if (baseline)
-		fprintf(f, "  %-16s %s (from the built-in policy %s: the policy sets none)\n", "default action",
-			check_action_word(base.sys_default), baseline);
+	if (seccomp_baseline_load(p, &base, &err) < 0)
+		fprintf(f, "  %-16s %s\n", "ERROR", err.msg);
+	if (seccomp_default_action(p, dflt, sizeof(dflt), &from, &err) < 0)
+		fprintf(f, "  %-16s unknown: %s\n", "default action", err.msg);
+	else if (!from)
+		fprintf(f, "  %-16s %s\n", "default action", dflt);
+	else if (base.n_policies)
+		fprintf(f, "  %-16s %s (from the built-in policy %s: the policy sets none)\n", "default action", dflt, from);
 	else
-		fprintf(f, "  %-16s %s\n", "default action", check_action_word(p->sys_default));
+		fprintf(f, "  %-16s %s (from the imported profile %s)\n", "default action", dflt, from);
 	print_rules(f, &base, true);
 	print_rules(f, p, base.n_sysrules == 0);
 	if (base.n_sysrules + p->n_sysrules == 0)
@@ -358,6 +371,7 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 	print_sets_used(f, &base);
 	print_sets_used(f, p);
 	plan_free(&base);
+	seccomp_overruled(p, overruled_line, f, &err);
 	fputs("  always-on hardening (lift one with 'syscalls unsafe-allow NAME'):\n", f);
 	seccomp_harden_print(f, "    ");
 }

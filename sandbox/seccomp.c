@@ -176,23 +176,31 @@ const char *seccomp_baseline(const struct sb_plan *p)
 	return !p->sys_default_set && p->n_seccomp_profiles == 0 ? "syscalls-default" : NULL;
 }
 
-static int load_baseline(struct sb_plan *tmp, const char *name, struct sb_err *err)
+int seccomp_baseline_load(const struct sb_plan *p, struct sb_plan *base, struct sb_err *err)
 {
 	static const struct sb_loc loc = { 0 };
+	const char *name = seccomp_baseline(p);
 
-	plan_init(tmp);
-	return policy_load(tmp, name, &loc, err);
+	plan_init(base);
+	if (!name)
+		return 0;
+	if (policy_load(base, name, &loc, err) < 0)
+		return sb_wrap(err, "built-in policy %s", name);
+	return 0;
 }
 
 static int table_from_rules(struct sc_table *t, const struct sb_plan *p, struct sb_err *err)
 {
-	bool dflt_set = false;
 	int r;
 
 	for (size_t i = 0; i < p->n_seccomp_profiles; i++) {
+		bool dflt_set = false;
+
 		r = seccomp_oci_import(t, p->seccomp_profiles[i], &dflt_set, err);
 		if (r < 0)
 			return r;
+		if (dflt_set)
+			t->dflt_profile = (int)i;
 	}
 	for (size_t i = 0; i < p->n_sysrules; i++) {
 		r = sc_table_apply(t, &p->sysrules[i], err);
@@ -238,22 +246,21 @@ static bool uses_notify(const struct sc_table *t)
 int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *err)
 {
 	struct sb_plan base;
-	const char *baseline = seccomp_baseline(p);
 	int r;
 
 	for (size_t i = 0; i < SC_NR_MAX; i++)
 		t->base[i] = SC_UNSET;
 	t->handoff_fd = -1;
 	t->dflt = SECCOMP_RET_KILL_PROCESS;
-	r = 0;
-	if (baseline) {
-		r = load_baseline(&base, baseline, err);
-		if (r == 0)
-			r = table_from_rules(t, &base, err);
-		plan_free(&base);
-		if (r < 0)
-			return sb_wrap(err, "built-in policy %s", baseline);
-	}
+	t->dflt_profile = -1;
+	/* The baseline's rules first, the plan's on top: check prints them
+	 * in this order too, so its output compiles to this same table. */
+	r = seccomp_baseline_load(p, &base, err);
+	if (r == 0 && base.n_policies)
+		r = table_from_rules(t, &base, err);
+	plan_free(&base);
+	if (r < 0)
+		return r;
 	r = table_from_rules(t, p, err);
 	if (r < 0)
 		return r;
@@ -262,6 +269,108 @@ int sc_build_table(const struct sb_plan *p, struct sc_table *t, struct sb_err *e
 	if (p->syscalls_log)
 		log_mode(t);
 	t->notify = uses_notify(t);
+	return 0;
+}
+
+static struct sc_table *table_of(const struct sb_plan *p, struct sb_err *err)
+{
+	struct sc_table *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		sb_fail(err, ENOMEM, "filter");
+		return NULL;
+	}
+	if (sc_build_table(p, t, err) < 0) {
+		sc_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* The plan's last rule that names name itself (not through a @set) and
+ * would let it through. */
+static const struct sb_sysrule *last_allow(const struct sb_plan *p, const char *name)
+{
+	for (size_t i = p->n_sysrules; i-- > 0;) {
+		const struct sb_sysrule *r = &p->sysrules[i];
+
+		for (char **n = r->names; n && *n; n++)
+			if (strcmp(*n, name) == 0)
+				return r->action == SB_SYS_ALLOW || r->action == SB_SYS_LOG ? r : NULL;
+	}
+	return NULL;
+}
+
+int seccomp_overruled(const struct sb_plan *p, seccomp_overruled_fn fn, void *ctx, struct sb_err *err)
+{
+	struct sc_table *t;
+	const struct sb_harden *h;
+	size_t nh;
+
+	if (p->seccomp_off)
+		return 0;
+	t = table_of(p, err);
+	if (!t)
+		return -err->errnum;
+	h = seccomp_harden_list(&nh);
+	/* Only the entries that refuse the syscall whatever its arguments:
+	 * "allow ioctl" still allows every ioctl but TIOCSTI and TIOCLINUX,
+	 * which is what a reader expects of it. */
+	for (size_t i = 0; i < nh; i++) {
+		const struct sb_sysrule *r = last_allow(p, h[i].name);
+
+		if (r && (h[i].kind == SB_HARDEN_DENY || h[i].kind == SB_HARDEN_ENOSYS) && sc_harden_applies(t, &h[i]))
+			fn(ctx, &h[i], r);
+	}
+	sc_table_free(t);
+	return 0;
+}
+
+/* "kill", "errno ENOSYS", ... for a SECCOMP_RET_* value. */
+static void action_words(uint32_t a, char *buf, size_t len)
+{
+	const char *e;
+
+	switch (a & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_ALLOW:
+		snprintf(buf, len, "allow");
+		return;
+	case SECCOMP_RET_ERRNO:
+		e = strerrorname_np((int)(a & SECCOMP_RET_DATA));
+		if (e)
+			snprintf(buf, len, "errno %s", e);
+		else
+			snprintf(buf, len, "errno %u", a & SECCOMP_RET_DATA);
+		return;
+	case SECCOMP_RET_TRAP:
+		snprintf(buf, len, "trap");
+		return;
+	case SECCOMP_RET_USER_NOTIF:
+	case SECCOMP_RET_LOG:
+		snprintf(buf, len, "log");
+		return;
+	default:
+		snprintf(buf, len, "kill");
+		return;
+	}
+}
+
+int seccomp_default_action(const struct sb_plan *p, char *buf, size_t len, const char **from, struct sb_err *err)
+{
+	struct sc_table *t = table_of(p, err);
+
+	if (!t)
+		return -err->errnum;
+	action_words(t->dflt, buf, len);
+	/* Who set it: the plan's own line wins over a profile's, which wins
+	 * over the baseline (table_from_rules applies them in that order). */
+	if (p->sys_default_set)
+		*from = NULL;
+	else if (t->dflt_profile >= 0)
+		*from = p->seccomp_profiles[t->dflt_profile];
+	else
+		*from = seccomp_baseline(p);
+	sc_table_free(t);
 	return 0;
 }
 

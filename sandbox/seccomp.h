@@ -46,6 +46,25 @@ void seccomp_teardown(struct sb_seccomp *s);
  * NULL when the plan's own rules are the whole filter. */
 const char *seccomp_baseline(const struct sb_plan *p);
 
+/* That baseline, read into base (always plan_init'ed: empty when there is
+ * none). The run's filter, check's output and explain all start from it,
+ * so the three agree on what applies. Free base with plan_free. */
+int seccomp_baseline_load(const struct sb_plan *p, struct sb_plan *base, struct sb_err *err);
+
+/* The filter's default action as a policy would write it ("kill", "errno
+ * EPERM", "allow"), decided by the same table the run compiles; *from is
+ * where it comes from: NULL (the plan's own "syscalls default"), an
+ * imported profile's path, or the built-in baseline's name. */
+int seccomp_default_action(const struct sb_plan *p, char *buf, size_t len, const char **from, struct sb_err *err);
+
+/* Rules that allow a syscall the always-on hardening refuses whatever its
+ * arguments ("syscalls allow ptrace" without "unsafe-allow ptrace"): fn
+ * gets each hardening entry concerned with the plan's last rule naming it.
+ * The decision is the filter's own (sc_harden_applies). */
+struct sb_harden;
+typedef void (*seccomp_overruled_fn)(void *ctx, const struct sb_harden *h, const struct sb_sysrule *rule);
+int seccomp_overruled(const struct sb_plan *p, seccomp_overruled_fn fn, void *ctx, struct sb_err *err);
+
 /* Print the @sets, the always-on hardening and the named constants (for
  * `sandbox explain`). */
 void seccomp_explain(FILE *f);

@@ -241,11 +241,12 @@ static void harden_body(struct bpf_asm *a, const struct sb_harden *h)
 
 /* Whether hardening entry h must be emitted: it is skipped when the
  * policy already refuses the syscall outright (its own action, e.g. kill,
- * then applies) or said unsafe-allow. */
-static bool harden_needed(const struct sc_table *t, const struct sb_harden *h, int native)
+ * then applies) or said unsafe-allow. check and explain ask this too
+ * (seccomp_overruled), so they say what the filter does. */
+bool sc_harden_applies(const struct sc_table *t, const struct sb_harden *h)
 {
+	int native = seccomp_syscall_resolve_name(h->name);
 	uint32_t act, kind;
-
 	size_t n, idx = (size_t)(h - seccomp_harden_list(&n));
 
 	if (t->unsafe & (1ull << idx))
@@ -289,14 +290,14 @@ static void emit_group(struct bpf_asm *a, const struct sc_table *t, const char *
 	const struct sb_harden *h = seccomp_harden_find(name);
 	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 	int skip = label(a);
-	bool any = h && harden_needed(t, h, seccomp_syscall_resolve_name(name));
+	bool any = h && sc_harden_applies(t, h);
 
 	for (size_t i = 0; i < t->n_rules && !any; i++)
 		any = strcmp(t->rules[i].name, name) == 0;
 	if (nr < 0 || !any)
 		return;
 	jmp(a, BPF_JEQ, (uint32_t)nr, NEXT, skip);
-	if (h && harden_needed(t, h, seccomp_syscall_resolve_name(name)))
+	if (h && sc_harden_applies(t, h))
 		harden_body(a, h);
 	for (size_t i = t->n_rules; i-- > 0;) {
 		const struct sc_rule *r = &t->rules[i];

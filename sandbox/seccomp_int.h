@@ -35,6 +35,7 @@ struct sc_table {
 	} *extra;
 	size_t n_extra;
 	unsigned arches; /* SB_ARCH_* extra ABIs */
+	int dflt_profile; /* index of the imported profile that set dflt, -1: none did */
 	bool notify; /* log mode: some action is SECCOMP_RET_USER_NOTIF */
 	int handoff_fd; /* log mode: the payload's end of the listener socket */
 };
@@ -50,6 +51,12 @@ uint32_t sc_action(enum sb_sys_action a, int errnum);
 /* Import the Docker/OCI JSON profile at path into t (seccomp_oci.c).
  * *dflt_set tells whether the profile set the default action. */
 int seccomp_oci_import(struct sc_table *t, const char *path, bool *dflt_set, struct sb_err *err);
+
+/* Whether the always-on hardening entry h still applies under table t
+ * (seccomp_bpf.c): not lifted by unsafe-allow, not already refused by the
+ * policy itself. */
+struct sb_harden;
+bool sc_harden_applies(const struct sc_table *t, const struct sb_harden *h);
 
 /* Stage 0 (seccomp_bpf.c): the ABI check, the always-on hardening and the
  * argument-checked rules, as a BPF prefix that falls through to stage 1

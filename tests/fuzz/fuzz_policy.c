@@ -4,7 +4,9 @@
  * clang -fsanitize=fuzzer,address,undefined by tests/fuzz/run.sh.
  *
  * The input is parsed as a policy file through fmemopen; a valid result is
- * printed back as `sandbox check` would (into memory). Includes must not
+ * printed back as `sandbox check` would (into memory), and that print must
+ * parse again and print the same directives (check's output is a policy
+ * equivalent to its input), or check must have refused to print it. Includes must not
  * reach the file system, so every policy name or path resolves through an
  * open hook: "self" is the input itself (so include cycles get exercised),
  * built-in names are the compiled-in copies, anything else is "not found".
@@ -81,6 +83,71 @@ static void fuzz_cli(const uint8_t *data, size_t size)
 	free(copy);
 }
 
+static char *print(const struct sb_plan *p, int *r)
+{
+	struct sb_err err = SB_ERR_INIT;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&out, &len);
+
+	if (!m)
+		abort();
+	*r = check_print(m, p, &err);
+	fclose(m);
+	return out;
+}
+
+/* The directives of a print: its lines but comments. */
+static void strip_comments(char *s)
+{
+	char *o = s;
+
+	for (char *l = s; *l;) {
+		size_t n = strcspn(l, "\n") + 1;
+
+		if (l[0] != '#') {
+			memmove(o, l, n);
+			o += n;
+		}
+		l += n;
+		if (l[-1] == '\0')
+			break;
+	}
+	*o = '\0';
+}
+
+static void round_trip(const struct sb_plan *p)
+{
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_plan q;
+	char *a, *b;
+	FILE *f;
+	int r;
+
+	a = print(p, &r);
+	if (r < 0) {
+		free(a); /* check refused a value it cannot write: fine */
+		return;
+	}
+	f = fmemopen(a, strlen(a), "r");
+	plan_init(&q);
+	if (!f || policy_parse_stream(&q, f, "<fuzz>/printed.policy", &err) < 0) {
+		fprintf(stderr, "check's output does not parse: %s\n%s", err.msg, a);
+		abort();
+	}
+	fclose(f);
+	b = print(&q, &r);
+	strip_comments(a);
+	strip_comments(b);
+	if (r < 0 || strcmp(a, b) != 0) {
+		fprintf(stderr, "check's output reads back differently:\n%s\n---\n%s", a, b);
+		abort();
+	}
+	free(a);
+	free(b);
+	plan_free(&q);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sb_err err = SB_ERR_INIT;
@@ -99,18 +166,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		return 0;
 	plan_init(&p);
-	if (policy_parse_stream(&p, f, "<fuzz>/self.policy", &err) == 0 && plan_validate(&p, &err) == 0) {
-		/* A valid plan must also print (sandbox check) without trouble. */
-		char *out = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&out, &len);
-
-		if (m) {
-			check_print(m, &p);
-			fclose(m);
-		}
-		free(out);
-	}
+	if (policy_parse_stream(&p, f, "<fuzz>/self.policy", &err) == 0 && plan_validate(&p, &err) == 0)
+		round_trip(&p);
 	/* The message must always be a terminated string. */
 	if (strlen(err.msg) >= sizeof(err.msg))
 		abort();

@@ -3,23 +3,30 @@
  * back to the same plan: print, parse the print, print again, compare.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
+#include "options.h"
 #include "plan.h"
 #include "policy.h"
+#include "seccomp.h"
 
 static char *print_plan(const struct sb_plan *p)
 {
+	struct sb_err err = SB_ERR_INIT;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	int r;
 
 	cr_assert(f);
-	check_print(f, p);
+	r = check_print(f, p, &err);
 	fclose(f);
+	cr_assert_eq(r, 0, "check_print: %s", err.msg);
 	return buf;
 }
 
@@ -88,7 +95,165 @@ Test(check, defaults_are_written_out)
 	cr_assert(strstr(out, "\nuid 0\ngid 0\n"), "%s", out);
 	cr_assert(strstr(out, "\nnet none\n"), "%s", out);
 	cr_assert(strstr(out, "\nlimits strict\n# memory: unlimited (not set)\n"), "%s", out);
-	cr_assert(strstr(out, "\nsyscalls default kill\n"), "%s", out);
+	/* No "syscalls default": the built-in baseline is written out, not
+	 * "syscalls default kill" with no rules (which killed everything). */
+	cr_assert(strstr(out, "\nsyscalls default deny\nsyscalls allow @system-service\n"), "%s", out);
+	free(out);
+	plan_free(&p);
+}
+
+/* Lines that are not comments: what the parser reads. */
+static char *directives(const char *text)
+{
+	char *out = calloc(1, strlen(text) + 1), *o = out;
+
+	cr_assert(out);
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+
+		if (l[0] != '#') {
+			memcpy(o, l, n);
+			o += n;
+			*o++ = '\n';
+		}
+		l += n + (l[n] == '\n');
+	}
+	return out;
+}
+
+static void assert_same_filter(const struct sb_plan *a, const struct sb_plan *b, const char *what)
+{
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_seccomp sa, sb;
+
+	cr_assert_eq(seccomp_prepare(a, &sa, &err), 0, "%s: %s", what, err.msg);
+	cr_assert_eq(seccomp_prepare(b, &sb, &err), 0, "%s: %s", what, err.msg);
+	cr_assert_eq(sa.prog_len, sb.prog_len, "%s: the printed policy compiles to %zu instructions, the original to %zu",
+		     what, sb.prog_len, sa.prog_len);
+	cr_assert(memcmp(sa.prog, sb.prog, sa.prog_len * 8) == 0, "%s: the printed policy's filter differs", what);
+	seccomp_teardown(&sa);
+	seccomp_teardown(&sb);
+}
+
+/* Print, parse the print, and compare what the run would use: the same
+ * syscall filter instruction for instruction, and the same directives. */
+static void assert_round_trip(struct sb_plan *a, const char *what)
+{
+	struct sb_plan b;
+	char *pa, *pb, *da, *db;
+
+	pa = print_plan(a);
+	plan_init(&b);
+	parse_into(&b, pa);
+	pb = print_plan(&b);
+	da = directives(pa);
+	db = directives(pb);
+	cr_assert_str_eq(db, da, "%s: printed twice, the directives differ", what);
+	assert_same_filter(a, &b, what);
+	free(pa);
+	free(pb);
+	free(da);
+	free(db);
+	plan_free(&b);
+}
+
+Test(check, every_shipped_policy_round_trips_to_the_same_filter)
+{
+	const char *name;
+
+	for (size_t i = 0; (name = policy_builtin_name(i)); i++) {
+		struct sb_err err = SB_ERR_INIT;
+		const struct sb_loc loc = { 0 };
+		struct sb_plan a;
+
+		plan_init(&a);
+		cr_assert_eq(policy_load(&a, name, &loc, &err), 0, "%s: %s", name, err.msg);
+		assert_round_trip(&a, name);
+		plan_free(&a);
+	}
+}
+
+Test(check, baseline_arch_and_profile_round_trip)
+{
+	static const char profile[] = "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+				      "[{\"names\": [\"chmod\"], \"action\": \"SCMP_ACT_ERRNO\"}]}";
+	char path[] = "/tmp/sb-check-profile.XXXXXX", text[256];
+	struct sb_plan a;
+	FILE *f;
+	int fd = mkstemp(path);
+	char *out;
+
+	cr_assert(fd >= 0 && (f = fdopen(fd, "w")));
+	fputs(profile, f);
+	fclose(f);
+	/* The baseline plus an arch and a rule of the plan's own. */
+	plan_init(&a);
+	parse_into(&a, "syscalls arch x86\nsyscalls deny chmod\n");
+	assert_round_trip(&a, "baseline + arch");
+	plan_free(&a);
+	/* A profile's default is the profile's: no "syscalls default" line
+	 * may be printed over it. */
+	plan_init(&a);
+	snprintf(text, sizeof(text), "seccomp-profile %s\nsyscalls deny mkdir\n", path);
+	parse_into(&a, text);
+	out = print_plan(&a);
+	cr_assert(strstr(out, "\nsyscalls default") == NULL, "%s", out);
+	free(out);
+	assert_round_trip(&a, "profile");
+	plan_free(&a);
+	unlink(path);
+}
+
+/* A value the policy syntax cannot carry fails rather than printing a
+ * policy that means something else. */
+Test(check, values_that_cannot_be_written_fail)
+{
+	static const struct {
+		const char *opt, *val, *why;
+	} bad[] = {
+		{ "env", "X=a #b", "a '#' after a blank" },
+		{ "env", "X=a ", "a blank at its start or end" },
+		{ "bind", "/srv/${HOME}", "'${'" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct sb_err err = SB_ERR_INIT;
+		const struct sb_loc loc = { 0 };
+		struct sb_plan p;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		plan_init(&p);
+		cr_assert_eq(options_apply(&p, options_find(bad[i].opt), bad[i].val, &loc, &err), 0, "%s", err.msg);
+		cr_assert_eq(check_print(f, &p, &err), -EINVAL, "%s %s printed", bad[i].opt, bad[i].val);
+		cr_assert(strstr(err.msg, "cannot be written as a policy line") && strstr(err.msg, bad[i].why), "%s",
+			  err.msg);
+		fclose(f);
+		free(buf);
+		plan_free(&p);
+	}
+}
+
+Test(check, allow_of_a_hardened_syscall_is_flagged)
+{
+	struct sb_plan p;
+	char *out;
+
+	plan_init(&p);
+	parse_into(&p, "syscalls allow ptrace\nsyscalls allow @debug\nsyscalls allow ioctl\n");
+	out = print_plan(&p);
+	cr_assert(strstr(out, "\n# note: 'syscalls allow ptrace' (t.policy:1:10) has no effect: the always-on "
+			      "hardening refuses ptrace (") && strstr(out, "'syscalls unsafe-allow ptrace' lifts it\n"),
+		  "%s", out);
+	/* ioctl stays allowed but for TIOCSTI/TIOCLINUX: no note. */
+	cr_assert(strstr(out, "'syscalls allow ioctl'") == NULL, "%s", out);
+	free(out);
+	plan_free(&p);
+	plan_init(&p);
+	parse_into(&p, "syscalls allow ptrace\nsyscalls unsafe-allow ptrace\n");
+	out = print_plan(&p);
+	cr_assert(strstr(out, "# note:") == NULL, "%s", out);
 	free(out);
 	plan_free(&p);
 }
