@@ -655,7 +655,7 @@ static const struct sb_option table[] = {
 	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
 	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
 	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
-	L("time-offset", SB_ARG_ONE, false, "[CLOCK=][-]TIME", "process", opt_time_offset, "own time namespace: shift CLOCK (monotonic, boottime; both if omitted), e.g. boottime=24h"),
+	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
 
 	O("uid", SB_ARG_ONE, false, "N", "identity", opt_uid, "uid inside the sandbox (default 0)"),
 	O("gid", SB_ARG_ONE, false, "N", "identity", opt_gid, "gid inside the sandbox (default 0)"),
@@ -672,12 +672,11 @@ static const struct sb_option table[] = {
 	O("ebpf", SB_ARG_ONE, false, "auto|required|best-effort|off", "network", opt_ebpf, "eBPF programs on the run's cgroup (auto: when permitted; best-effort: other walls stand in)"),
 	O("bpf-token", SB_ARG_ONE, true, "PATH", "network", opt_bpf_token, "take a BPF token from the delegated bpffs at PATH (kernel 6.9+)"),
 
-	O("landlock", SB_ARG_ONE, false, "auto|required|off", "filesystem", opt_landlock, "Landlock rules behind the mounts (auto: when the kernel has it)"),
-
 	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
 	L("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
 	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
 	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
+	L("time-offset", SB_ARG_ONE, false, "[CLOCK=][-]TIME", "process", opt_time_offset, "own time namespace: shift CLOCK (monotonic, boottime; both if omitted), e.g. boottime=24h"),
 
 	O("memory", SB_ARG_ONE, false, "SIZE", "limits", opt_memory, "memory of the whole tree (swap included)"),
 	O("pids", SB_ARG_ONE, false, "N", "limits", opt_pids, "number of processes and threads"),

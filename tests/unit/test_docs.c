@@ -123,3 +123,65 @@ Test(docs, every_report_and_meta_key_in_docs_report_md)
 	unlink(json);
 	unlink(meta);
 }
+
+/* Every word the "syscalls" directive takes as an action is in the
+ * directive's entry of policies/README.md, and the parser takes it. */
+Test(docs, every_syscalls_action_in_the_policy_readme)
+{
+	static const struct {
+		const char *rule, *doc;
+	} rules[] = {
+		{ "allow read", "`allow`" },	    { "deny read", "`deny`" },	 { "errno ENOSYS read", "`errno N`" },
+		{ "errno 38 read", "`errno N`" },   { "kill read", "`kill`" },	 { "log read", "`log`" },
+		{ "trap read", "`trap`" },	    { "unsafe-allow ptrace", "`syscalls unsafe-allow NAME" },
+		{ "arch x86", "`syscalls arch x86" }, { "default errno EACCES", "`syscalls default ACTION`" },
+	};
+	char *readme = slurp("policies/README.md"), *sec, *end;
+
+	if (!readme)
+		cr_skip_test("run from the source tree or set SANDBOX_SRCDIR");
+	sec = strstr(readme, "\n### syscalls\n");
+	cr_assert(sec, "policies/README.md has no syscalls section");
+	end = strstr(sec + 1, "\n## ");
+	if (end)
+		*end = '\0';
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const struct sb_option *o = options_find("syscalls");
+		const struct sb_loc loc = { 0 };
+		struct sb_err err = SB_ERR_INIT;
+		struct sb_plan p;
+
+		plan_init(&p);
+		cr_assert_eq(options_apply(&p, o, rules[i].rule, &loc, &err), 0, "%s: %s", rules[i].rule, err.msg);
+		plan_free(&p);
+		cr_expect(strstr(sec, rules[i].doc) != NULL, "the syscalls section of policies/README.md lacks %s",
+			  rules[i].doc);
+	}
+	free(readme);
+}
+
+/* The README's downloaded-tool example binds the tool where the tool
+ * policy sets up its directory (and starts it). */
+Test(docs, readme_tool_example_binds_where_tool_policy_expects)
+{
+	char *readme = slurp("README.md"), *pol = slurp("policies/tool.policy");
+	char want[300], *ex, *bind, *colon;
+	size_t n;
+
+	if (!readme || !pol)
+		cr_skip_test("run from the source tree or set SANDBOX_SRCDIR");
+	ex = strstr(readme, "sandbox run --policy tool ");
+	cr_assert(ex, "README.md has no 'sandbox run --policy tool' example");
+	bind = strstr(ex, "--ro-bind ");
+	cr_assert(bind && bind < strchr(ex, '\n'), "the tool example binds nothing");
+	colon = strchr(bind, ':');
+	cr_assert(colon);
+	n = strcspn(colon + 1, " \n");
+	snprintf(want, sizeof(want), "\ndir %.*s\n", (int)n, colon + 1);
+	cr_expect(strstr(pol, want), "README's tool example binds at %.*s, which tool.policy does not set up", (int)n,
+		  colon + 1);
+	snprintf(want, sizeof(want), "\nchdir %.*s\n", (int)n, colon + 1);
+	cr_expect(strstr(pol, want), "tool.policy does not start in %.*s", (int)n, colon + 1);
+	free(readme);
+	free(pol);
+}

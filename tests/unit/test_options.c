@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "cli.h"
 #include "options.h"
 
 static struct sb_plan plan;
@@ -190,4 +191,28 @@ Test(options, every_option_has_help_and_group)
 		cr_assert(t[i].apply, "%s has a handler", t[i].name);
 		cr_assert_eq(options_find(t[i].name), &t[i]);
 	}
+}
+
+/* run --help prints each group's heading once: the table keeps a group's
+ * options together. */
+Test(options, help_prints_each_group_once)
+{
+	char *text = NULL, *at;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	size_t n;
+	const struct sb_option *t = options_table(&n);
+
+	cr_assert(f);
+	cli_usage(f);
+	fclose(f);
+	for (size_t i = 0; i < n; i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "\n%s:\n", t[i].group);
+		at = strstr(text, head);
+		cr_assert(at, "no heading for %s", t[i].group);
+		cr_assert_null(strstr(at + 1, head), "run --help prints '%s:' twice", t[i].group);
+	}
+	free(text);
 }
