@@ -25,10 +25,13 @@ flags="-std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefin
 incs="-iquote $top/sandbox -iquote $top/front -iquote $top/$build"
 sh "$top/tools/embed-policies.sh" "$top"/policies/*.policy > "$out/policies_builtin.c"
 objs=""
+# An object is stale when its source or any header is newer (a struct
+# that grew a field must not be read with an old layout).
+newest_h=$(ls -t "$top"/sandbox/*.h "$top"/sandbox/bpf/*.h "$top"/front/*.h "$top/$build/config.h" 2>/dev/null | head -n 1)
 for src in "$top"/sandbox/*.c "$top"/sandbox/bpf/*.c "$top"/front/*.c "$out/policies_builtin.c"; do
 	case $src in */sandbox/main.c | *.bpf.c) continue ;; esac
 	o="$out/obj/$(basename "$src" .c).o"
-	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
+	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$newest_h" -nt "$o" ]; then
 		$CLANG $flags $incs $(pkg-config --cflags libseccomp libcap-ng 2>/dev/null) -c -o "$o" "$src"
 	fi
 	objs="$objs $o"
