@@ -28,6 +28,7 @@
 #include "policy.h"
 #include "seccomp.h"
 #include "seccomp_harden.h"
+#include "sysconsts.h"
 
 static const char *const mount_words[SB_MOUNT_KIND_MAX] = {
 	[SB_MOUNT_BIND] = "bind",	[SB_MOUNT_RO_BIND] = "ro-bind", [SB_MOUNT_TMPFS] = "tmpfs",
@@ -218,6 +219,48 @@ static void print_identity(struct out *o, const struct sb_plan *p)
 	}
 }
 
+/* The families of --socket-families as the option spells them; a family
+ * with no name here cannot be printed, which the emitter reports. */
+static void print_families(struct out *o, uint64_t mask)
+{
+	static const char *const names[] = { "unix", "inet", "inet6", "netlink", "packet", "key", "alg",
+					     "vsock", "bluetooth", "can", "tipc", "xdp" };
+	char list[512] = "", up[32];
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint64_t f;
+		size_t k;
+
+		for (k = 0; names[i][k] && k < sizeof(up) - 4; k++)
+			up[3 + k] = (char)toupper((unsigned char)names[i][k]);
+		memcpy(up, "AF_", 3);
+		up[3 + k] = '\0';
+		if (!sysconst_find(up, &f) || f >= 64 || !(mask & (1ULL << f)))
+			continue;
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? "," : "", names[i]);
+		mask &= ~(1ULL << f);
+	}
+	if (mask && o->r == 0)
+		o->r = sb_failx(o->err, EINVAL, "'socket-families' cannot be written as a policy line (families 0x%" PRIx64
+				" have no name)", mask);
+	dir(o, "socket-families", "%s", off ? list : "none");
+}
+
+static void print_ebpf(struct out *o, const struct sb_plan *p)
+{
+	static const char *const modes[SB_EBPF_MODE_MAX] = {
+		[SB_EBPF_AUTO] = "auto", [SB_EBPF_REQUIRED] = "required",
+		[SB_EBPF_BEST_EFFORT] = "best-effort", [SB_EBPF_OFF] = "off",
+	};
+
+	dir(o, "ebpf", "%s", (unsigned)p->ebpf < SB_EBPF_MODE_MAX ? modes[p->ebpf] : "?");
+	if (p->socket_families_set)
+		print_families(o, p->socket_families);
+	if (p->bpf_token)
+		dir(o, "bpf-token", "%s", p->bpf_token);
+}
+
 static void print_process(struct out *o, const struct sb_plan *p)
 {
 	fputs("\n# process\n", o->f);
@@ -399,6 +442,7 @@ int check_print(FILE *f, const struct sb_plan *p, struct sb_err *err)
 	fputs("\n# (includes resolved, variables expanded, defaults written out; a valid policy itself)\n", f);
 	print_fs(&o, p);
 	print_identity(&o, p);
+	print_ebpf(&o, p);
 	print_process(&o, p);
 	print_limits(&o, p);
 	print_io(&o, p);

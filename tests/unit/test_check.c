@@ -279,3 +279,70 @@ Test(check, sizes_and_times_in_exact_units)
 	check_time_str(0, b, sizeof(b));
 	cr_assert_str_eq(b, "0s");
 }
+
+/* Every option of the table, set to a value other than its default, is
+ * printed by check and reads back the same. An option added without a
+ * sample here fails: check must learn to print it first. */
+Test(check, every_option_is_printed_and_reads_back)
+{
+	static const struct {
+		const char *name, *arg, *line;
+	} samples[] = {
+		{ "ro-bind", "/usr", NULL }, { "ro-bind-try", "/opt:/o", NULL }, { "bind", "/srv:/data", NULL },
+		{ "bind-try", "/x", NULL }, { "system-ro-bind", "/lib", NULL }, { "system-ro-bind-try", "/lib64", NULL },
+		{ "overlay", "/a:/b", NULL }, { "tmpfs", "/t:size=1M", NULL }, { "dir", "/box", NULL },
+		{ "symlink", "usr/lib:/lib", NULL }, { "proc", NULL, "proc /proc" }, { "dev", "/d", NULL },
+		{ "rootfs", "/r", NULL }, { "chdir", "/c", NULL }, { "hostname", "h", NULL },
+		{ "landlock", "off", NULL }, { "uid", "5", NULL }, { "gid", "6", NULL }, { "map-to", "1000", NULL },
+		{ "net", "host", NULL }, { "allow-net", "10.0.0.0/8:80", NULL }, { "publish", "8080:80", NULL },
+		{ "socket-families", "unix,inet6", NULL }, { "ebpf", "off", NULL }, { "bpf-token", "/sys/fs/bpf", NULL },
+		{ "interactive", NULL, "interactive" }, { "keep-fd", "3", NULL }, { "env", "A=b", NULL },
+		{ "keep-env", "TERM", NULL }, { "time-offset", "boottime=24h", "time-offset boottime=86400000000us" },
+		{ "memory", "1G", NULL }, { "pids", "7", NULL }, { "processes", "8", "pids 8" },
+		{ "cpu-time", "2s", NULL }, { "wall-time", "3s", NULL }, { "cpus", "0.5", "cpus 0.500" },
+		{ "cpuset", "0-1", NULL }, { "output-limit", "1M", NULL }, { "open-files", "9", NULL },
+		{ "stack", "unlimited", NULL }, { "limits", "best-effort", NULL }, { "cgroup-parent", "/cg", NULL },
+		{ "stdin", "/in", NULL }, { "stdout", "/out", NULL }, { "stderr", "/err", NULL },
+		{ "stderr-to-stdout", NULL, "stderr-to-stdout" }, { "report", "-", NULL }, { "meta", "/m", NULL },
+		{ "syscalls", "deny chmod", NULL }, { "syscalls-log", NULL, "syscalls-log" },
+		{ "seccomp-profile", "/p.json", NULL },
+	};
+	size_t n;
+	const struct sb_option *t = options_table(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sb_loc loc = { 0 };
+		struct sb_err err = SB_ERR_INIT;
+		char want[256];
+		struct sb_plan a, b;
+		size_t k = 0;
+		char *pa, *pb, *da, *db;
+
+		if (strcmp(t[i].name, "policy") == 0)
+			continue; /* includes are resolved, never printed */
+		while (k < sizeof(samples) / sizeof(samples[0]) && strcmp(samples[k].name, t[i].name) != 0)
+			k++;
+		cr_assert(k < sizeof(samples) / sizeof(samples[0]),
+			  "option '%s' has no sample here: make check print it, then add one", t[i].name);
+		plan_init(&a);
+		cr_assert_eq(options_apply(&a, &t[i], samples[k].arg, &loc, &err), 0, "%s: %s", t[i].name, err.msg);
+		pa = print_plan(&a);
+		snprintf(want, sizeof(want), "\n%s\n", samples[k].line ? samples[k].line : "");
+		if (!samples[k].line)
+			snprintf(want, sizeof(want), "\n%s %s\n", t[i].name, samples[k].arg);
+		cr_assert(strstr(pa, want), "check does not print '%s %s' as %s", t[i].name,
+			  samples[k].arg ? samples[k].arg : "", want);
+		plan_init(&b);
+		parse_into(&b, pa);
+		pb = print_plan(&b);
+		da = directives(pa);
+		db = directives(pb);
+		cr_assert_str_eq(db, da, "%s: the printed policy reads back differently", t[i].name);
+		free(pa);
+		free(pb);
+		free(da);
+		free(db);
+		plan_free(&a);
+		plan_free(&b);
+	}
+}
