@@ -104,23 +104,33 @@ void check_time_str(uint64_t us, char *buf, size_t len)
 
 void check_mount_arg(const struct sb_mount *m, char *buf, size_t len)
 {
+	char fl[64];
+
+	plan_mount_flags_str(m->flags, fl, sizeof(fl));
 	switch (m->kind) {
 	case SB_MOUNT_BIND:
 	case SB_MOUNT_RO_BIND:
 	case SB_MOUNT_OVERLAY:
-		if (m->src && strcmp(m->src, m->dst) != 0)
+		if (fl[0])
+			snprintf(buf, len, "%s:%s:%s", m->src ? m->src : m->dst, m->dst, fl);
+		else if (m->src && strcmp(m->src, m->dst) != 0)
 			snprintf(buf, len, "%s:%s", m->src, m->dst);
 		else
 			snprintf(buf, len, "%s", m->dst);
 		return;
 	case SB_MOUNT_TMPFS: {
-		char size[32] = "";
+		char size[32] = "", mode[16] = "";
+		size_t n;
 
 		if (m->size)
 			check_size_str(m->size, size, sizeof(size));
-		snprintf(buf, len, "%s%s%s%s%s%.0o", m->dst, m->size || m->mode ? ":" : "",
-			 m->size ? "size=" : "", size, m->size && m->mode ? ",mode=" : m->mode ? "mode=" : "",
-			 m->mode);
+		if (m->mode)
+			snprintf(mode, sizeof(mode), "%o", m->mode);
+		n = (size_t)snprintf(buf, len, "%s", m->dst);
+		if (m->size || m->mode || fl[0])
+			snprintf(buf + n, len > n ? len - n : 0, ":%s%s%s%s%s%s", m->size ? "size=" : "", size,
+				 m->size && m->mode ? "," : "", m->mode ? "mode=" : "", mode,
+				 fl[0] ? (m->size || m->mode ? ",noexec" : "noexec") : "");
 		return;
 	}
 	case SB_MOUNT_SYMLINK:
@@ -202,7 +212,9 @@ static void print_identity(struct out *o, const struct sb_plan *p)
 	fputs("\n# identity and network\n", o->f);
 	dir(o, "uid", "%u", (unsigned)p->uid);
 	dir(o, "gid", "%u", (unsigned)p->gid);
-	if (p->map_to_set)
+	if (p->map_subids)
+		dir(o, "map-to", "subuid:%u", (unsigned)p->subid_index);
+	else if (p->map_to_set)
 		dir(o, "map-to", "%u", (unsigned)p->map_to);
 	else
 		fputs("# map-to: not set (root callers map to an unprivileged uid)\n", o->f);

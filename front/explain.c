@@ -128,7 +128,11 @@ static void print_identity(FILE *f, const struct sb_plan *p)
 	if (p->time_ns.new_ns)
 		fprintf(f, "  %-16s monotonic %+.3f s, boottime %+.3f s\n", "clock offsets",
 			(double)p->time_ns.monotonic_ns / 1e9, (double)p->time_ns.boottime_ns / 1e9);
-	if (caller == 0)
+	if (p->map_subids)
+		fprintf(f, "  %-16s %u (gid %u) inside = id %u of your /etc/subuid and /etc/subgid ranges (newuidmap); "
+			   "inside 0 = you, for the set-up only\n",
+			"uid", (unsigned)p->uid, (unsigned)p->gid, (unsigned)p->subid_index);
+	else if (caller == 0)
 		fprintf(f, "  %-16s %u (gid %u) inside = uid %u outside (a root caller never maps to root)\n", "uid",
 			(unsigned)p->uid, (unsigned)p->gid, p->map_to_set ? (unsigned)p->map_to : NOBODY);
 	else
@@ -189,6 +193,14 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 			check_size_str(m->size, s, sizeof(s));
 			fprintf(f, ", at most %s", s);
 		}
+		if (m->flags & SB_MNT_NOEXEC)
+			fputs(", nothing executable", f);
+		if (m->flags & SB_MNT_DEV)
+			fputs(", device nodes work", f);
+		if (m->flags & SB_MNT_NOREC)
+			fputs(", without the mounts below it", f);
+		if (m->flags & SB_MNT_OWN)
+			fputs(", owned by the command's uid while it runs", f);
 		fprintf(f, "  [%s]\n", plan_loc_str(&m->loc, loc, sizeof(loc)));
 	}
 	fprintf(f, "  %-24s %s\n", "working directory", p->chdir ? p->chdir : "/");

@@ -107,7 +107,10 @@ static void finish(struct init_ctx *c, int status)
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
 	/* The last process is gone: the wall clock stops here. */
-	sync_send_times(c->sync_fd, SYNC_EXIT, status, clock_ns(CLOCK_MONOTONIC), 0);
+	uint64_t t = clock_ns(CLOCK_MONOTONIC);
+
+	mounts_release(c->p);
+	sync_send_times(c->sync_fd, SYNC_EXIT, status, t, 0);
 	_exit(0);
 }
 

@@ -12,14 +12,22 @@
 
 /* userns.c (launcher): write setgroups/uid_map/gid_map for child pid. */
 int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
-/* userns.c (init): become the inside uid/gid, drop supplementary groups. */
+/* userns.c (init): become the inside uid/gid (inside 0 with --map-to
+ * subuid), drop supplementary groups. */
 int userns_child(const struct sb_plan *p, struct sb_err *err);
+/* userns.c (payload, before chdir and caps_child): with --map-to subuid,
+ * become the command's ids; CAP_SETPCAP stays in effect for caps_child. */
+int userns_drop(const struct sb_plan *p, struct sb_err *err);
 /* The outside uid/gid the sandbox's ids map to (the caller's, or map-to). */
 uid_t userns_outside_uid(const struct sb_plan *p);
 gid_t userns_outside_gid(const struct sb_plan *p);
 
-/* mounts.c (init): build the new root and pivot into it. */
+/* mounts.c (init): build the new root and pivot into it; the trees of
+ * "own" binds go to the command's ids. */
 int mounts_child(const struct sb_plan *p, struct sb_err *err);
+/* mounts.c (init, after the last process of the run was reaped): hand the
+ * trees of "own" binds back to the caller. Best effort: never fails. */
+void mounts_release(const struct sb_plan *p);
 
 /* net.c (launcher, before clone): refuse what cannot be enforced here. */
 int net_prepare(const struct sb_plan *p, struct sb_err *err);

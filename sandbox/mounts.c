@@ -8,7 +8,9 @@
  * then detach /oldroot and pivot into /newroot with pivot_root(".", ".").
  * Read-only binds use mount_setattr(AT_RECURSIVE) (Linux 5.12) so every
  * submount is read-only too, with a per-mount remount walk as fallback.
- * Every mount is nosuid; every mount but the device binds is nodev.
+ * Every mount is nosuid; every mount but the device binds and binds marked
+ * "dev" is nodev; "noexec" and "norec" (top mount only) are per mount, and
+ * "own" binds change hands for the run (mounts_own.c).
  * A --rootfs image is read-only from the moment it is bound: mount points
  * it lacks are made in mirrors (mounts_path.c), never in the image, and
  * each later mount keeps the writability it asked for.
@@ -27,12 +29,12 @@
 #include "syscalls.h"
 #include "util.h"
 
-/* Set (and clear) attributes on a mount and everything below it. */
-static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err)
+/* Set attributes on a mount and, when rec, everything below it. */
+static int set_attr(const char *path, uint64_t set, bool rec, struct sb_err *err)
 {
 	struct sb_mount_attr attr = { .attr_set = set };
 
-	if (sys_mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+	if (sys_mount_setattr(AT_FDCWD, path, rec ? AT_RECURSIVE : 0, &attr, sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return sb_fail(err, errno, "make %s%s", mounts_shown(path),
@@ -40,10 +42,95 @@ static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err
 	/* Pre-5.12 kernels: remount the top mount; submounts keep their flags. */
 	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID |
 			   (set & MOUNT_ATTR_NODEV ? MS_NODEV : 0) |
+			   (set & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0) |
 			   (set & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0);
 	if (mount(NULL, path, NULL, fl, NULL) < 0)
 		return sb_fail(err, errno, "remount %s", mounts_shown(path));
 	return 0;
+}
+
+static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err)
+{
+	return set_attr(path, set, true, err);
+}
+
+/* Mount ids in /proc/self/mountinfo: the newest mount at path, and its
+ * children. The mount point field escapes ' ', '\t', '\n', '\\' as \ooo. */
+static bool mountinfo_line(char *line, int *id, int *parent, char **mp)
+{
+	char *save = NULL, *f[5];
+
+	for (int i = 0; i < 5; i++)
+		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
+			return false;
+	*id = atoi(f[0]);
+	*parent = atoi(f[1]);
+	*mp = f[4];
+	for (char *r = f[4], *w = f[4];; r++, w++) {
+		if (r[0] == '\\' && r[1] && r[2] && r[3]) {
+			*w = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+			r += 3;
+		} else if (!(*w = *r)) {
+			break;
+		}
+	}
+	return true;
+}
+
+/* Cover one submount with something empty: a read-only tmpfs, or for a
+ * file, a bind of an empty file on the base tmpfs. */
+static int cover(const char *path, struct sb_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return sb_fail(err, errno, "stat %s", mounts_shown(path));
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+			return sb_fail(err, errno, "cover %s (norec)", mounts_shown(path));
+		return 0;
+	}
+	fd = open("/norec-empty", O_WRONLY | O_CREAT | O_CLOEXEC, 0444);
+	if (fd >= 0)
+		close(fd);
+	if (mount("/norec-empty", path, NULL, MS_BIND, NULL) < 0)
+		return sb_fail(err, errno, "cover %s (norec)", mounts_shown(path));
+	return 0;
+}
+
+/*
+ * "norec" where the kernel refuses a non-recursive bind: in a user
+ * namespace the mounts below a host mount are locked to it, so binding it
+ * alone would uncover what they hide (EINVAL). Bind it recursively, then
+ * cover each mount directly below with an empty one: what the command
+ * sees is what a non-recursive bind shows, empty mount points.
+ */
+static int bind_norec_locked(const char *src, const char *dst, struct sb_err *err)
+{
+	char line[8192], *mp;
+	int id, parent, top = -1;
+	FILE *f;
+	int r = 0;
+
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	for (int pass = 0; pass < 2 && r == 0; pass++) {
+		f = fopen(OLDROOT "/proc/self/mountinfo", "re");
+		if (!f)
+			return sb_fail(err, errno, "read the mount table (norec)");
+		while (r == 0 && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (!mountinfo_line(line, &id, &parent, &mp))
+				continue;
+			if (pass == 0 && strcmp(mp, dst) == 0)
+				top = id; /* the last one listed is the newest */
+			else if (pass == 1 && parent == top)
+				r = cover(mp, err);
+		}
+		fclose(f);
+	}
+	return r;
 }
 
 /* A read-only bind of a path that is itself a relative symlink at the same
@@ -68,7 +155,7 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 	return mounts_symlink(target, dst, err) < 0 ? -err->errnum : 1;
 }
 
-static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err)
+static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char src[4096];
 	struct stat st;
@@ -90,14 +177,24 @@ static int do_bind(const struct sb_mount *m, const char *dst, struct sb_err *err
 	r = mounts_target(dst, S_ISDIR(st.st_mode), 0755, err);
 	if (r < 0)
 		return r;
-	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return sb_fail(err, errno, "bind '%s' at '%s'", m->src, m->dst);
+	/* norec: the top mount only, as isolate's "norec" (a bind of /dev
+	 * without the host's /dev/pts and /dev/shm). */
+	r = mount(src, dst, NULL, MS_BIND | (m->flags & SB_MNT_NOREC ? 0 : MS_REC), NULL) < 0 ? -errno : 0;
+	if (r == -EINVAL && (m->flags & SB_MNT_NOREC))
+		r = bind_norec_locked(src, dst, err);
+	if (r < 0)
+		return err->msg[0] ? r : sb_fail(err, -r, "bind '%s' at '%s'", m->src, m->dst);
+	if (m->flags & SB_MNT_OWN)
+		mounts_own(p, dst);
 	/* A device node keeps dev semantics (an OCI config's devices, a
-	 * --bind /dev/fuse): nodev on it would make it useless. */
-	return set_attr_recursive(dst, MOUNT_ATTR_NOSUID |
-					       (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? 0 : MOUNT_ATTR_NODEV) |
-					       (m->kind == SB_MOUNT_RO_BIND ? MOUNT_ATTR_RDONLY : 0),
-				  err);
+	 * --bind /dev/fuse): nodev on it would make it useless; "dev" asks
+	 * the same for a whole tree. */
+	return set_attr(dst, MOUNT_ATTR_NOSUID |
+				     (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || (m->flags & SB_MNT_DEV) ? 0
+													 : MOUNT_ATTR_NODEV) |
+				     (m->flags & SB_MNT_NOEXEC ? MOUNT_ATTR_NOEXEC : 0) |
+				     (m->kind == SB_MOUNT_RO_BIND ? MOUNT_ATTR_RDONLY : 0),
+			!(m->flags & SB_MNT_NOREC), err);
 }
 
 static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *err)
@@ -113,7 +210,7 @@ static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *er
 		snprintf(opts, sizeof(opts), "mode=%o,size=%llu", mode, (unsigned long long)m->size);
 	else
 		snprintf(opts, sizeof(opts), "mode=%o", mode);
-	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | (m->flags & SB_MNT_NOEXEC ? MS_NOEXEC : 0), opts) < 0)
 		return sb_fail(err, errno, "mount tmpfs at '%s'", m->dst);
 	return 0;
 }
@@ -222,7 +319,7 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	if (r < 0)
 		return r;
 	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", m->src, upper, work);
-	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) < 0) {
+	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV | (m->flags & SB_MNT_NOEXEC ? MS_NOEXEC : 0), opts) < 0) {
 		r = sb_fail(err, errno, "overlay '%s' at '%s'", m->src, m->dst);
 		sb_hint(err, "overlayfs in a user namespace needs Linux 5.11; bind a copy instead");
 		return r;
@@ -230,7 +327,7 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	return 0;
 }
 
-static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
+static int apply_mount(const struct sb_plan *p, const struct sb_mount *m, size_t idx, struct sb_err *err)
 {
 	char dst[4096];
 	int r;
@@ -244,7 +341,7 @@ static int apply_mount(const struct sb_mount *m, size_t idx, struct sb_err *err)
 	switch (m->kind) {
 	case SB_MOUNT_BIND:
 	case SB_MOUNT_RO_BIND:
-		return do_bind(m, dst, err);
+		return do_bind(p, m, dst, err);
 	case SB_MOUNT_TMPFS:
 		return do_tmpfs(m, dst, err);
 	case SB_MOUNT_DIR:
@@ -349,7 +446,7 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err)
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		if (plan_mount_skipped(p, &p->mounts[i]))
 			continue;
-		r = apply_mount(&p->mounts[i], i, err);
+		r = apply_mount(p, &p->mounts[i], i, err);
 		if (r < 0) {
 			char loc[512];
 

@@ -39,6 +39,11 @@ int mounts_symlink(const char *target, const char *path, struct sb_err *err);
  * stands in for was. Mounts made on top keep their own writability. */
 int mounts_seal_mirrors(struct sb_err *err);
 
+/* mounts_own.c: hand the tree at path (an "own" bind, just mounted) to
+ * the command's ids for the run. Best effort, like mounts_release. */
+struct sb_plan;
+void mounts_own(const struct sb_plan *p, const char *path);
+
 /* The sandbox path of a path under NEWROOT, for messages. */
 static inline const char *mounts_shown(const char *path)
 {

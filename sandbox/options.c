@@ -84,25 +84,79 @@ static int add_mount(struct sb_plan *p, enum sb_mount_kind kind, char *src, cons
 	return add_mount_at(p, kind, src, dst, 0, optional, loc, err);
 }
 
-/* SRC[:DST] for binds and overlays; DST defaults to SRC. */
+/* One per-mount option word into *flags; false when it is not one of
+ * allowed's (nosuid and nodev are always on, so they are accepted as is). */
+static bool mount_word(const char *w, unsigned allowed, unsigned *flags)
+{
+	static const struct {
+		const char *word;
+		unsigned bit;
+	} words[] = {
+		{ "noexec", SB_MNT_NOEXEC }, { "dev", SB_MNT_DEV }, { "norec", SB_MNT_NOREC },
+		{ "own", SB_MNT_OWN },	     { "nosuid", 0 },	    { "nodev", 0 },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(words); i++)
+		if (strcmp(w, words[i].word) == 0 && (words[i].bit & allowed) == words[i].bit) {
+			if (words[i].bit == 0 && strcmp(w, "nodev") == 0)
+				*flags &= ~SB_MNT_DEV;
+			*flags |= words[i].bit;
+			return true;
+		}
+	return false;
+}
+
+/* "noexec,norec": comma-separated words; off is opts' column in the
+ * directive's argument, for the error. */
+static int mount_flags(char *opts, size_t off, unsigned allowed, unsigned *flags, struct sb_err *err)
+{
+	char *save = NULL, *base = opts;
+
+	for (char *w = strtok_r(opts, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (!mount_word(w, allowed, flags)) {
+			err->col = (int)(off + (size_t)(w - base));
+			return sb_failx(err, EINVAL, "unknown mount option '%s' (expected %s)", w,
+					allowed & SB_MNT_OWN ? "noexec, dev, norec, own, nosuid or nodev"
+							      : "noexec, nosuid or nodev");
+		}
+	return 0;
+}
+
+/* SRC[:DST[:OPTS]] for binds and overlays; DST defaults to SRC, also when
+ * empty before options (SRC::noexec). */
 static int add_bind(struct sb_plan *p, enum sb_mount_kind kind, const char *arg, bool optional,
 		    const struct sb_loc *loc, struct sb_err *err)
 {
 	_cleanup_free_ char *copy = strdup(arg);
-	char *src, *dst;
+	unsigned flags = 0;
+	char *src, *dst, *opts = NULL;
 	int r;
 
 	if (!copy)
 		return sb_fail(err, ENOMEM, "copy argument");
 	dst = split_colon(copy);
-	if (dst && !*dst) {
+	if (dst)
+		opts = split_colon(dst);
+	if (dst && !*dst && !opts) {
 		err->col = (int)strlen(copy) + 1;
-		return sb_failx(err, EINVAL, "empty destination after ':' (expected SRC[:DST])");
+		return sb_failx(err, EINVAL, "empty destination after ':' (expected SRC[:DST[:OPTIONS]])");
 	}
+	if (opts) {
+		r = mount_flags(opts, (size_t)(opts - copy),
+				kind == SB_MOUNT_OVERLAY ? SB_MNT_NOEXEC : SB_MNT_NOEXEC | SB_MNT_DEV | SB_MNT_NOREC | SB_MNT_OWN,
+				&flags, err);
+		if (r < 0)
+			return r;
+	}
+	if (dst && !*dst)
+		dst = NULL;
 	r = path_normalize(copy, &src, err);
 	if (r < 0)
 		return r;
-	return add_mount_at(p, kind, src, dst ? dst : copy, dst ? (size_t)(dst - copy) : 0, optional, loc, err);
+	r = add_mount_at(p, kind, src, dst ? dst : copy, dst ? (size_t)(dst - copy) : 0, optional, loc, err);
+	if (r == 0)
+		p->mounts[p->n_mounts - 1].flags = flags;
+	return r;
 }
 
 H(opt_ro_bind)
@@ -151,6 +205,7 @@ H(opt_tmpfs)
 	_cleanup_free_ char *copy = strdup(arg);
 	char *opts, *tok, *save = NULL;
 	uint64_t size = 0, mode = 0;
+	unsigned flags = 0;
 	int r;
 
 	if (!copy)
@@ -164,6 +219,9 @@ H(opt_tmpfs)
 				err->col = (int)(tok + 5 - copy) + (err->col > 0 ? err->col : 0);
 				return r;
 			}
+		} else if (strcmp(tok, "noexec") == 0) {
+			flags |= SB_MNT_NOEXEC;
+			r = 0;
 		} else if (strncmp(tok, "mode=", 5) == 0) {
 			char *end;
 
@@ -172,7 +230,7 @@ H(opt_tmpfs)
 				    ? sb_failx(err, EINVAL, "tmpfs mode '%s' is not an octal mode such as 1777", tok + 5)
 				    : 0;
 		} else {
-			r = sb_failx(err, EINVAL, "unknown tmpfs option '%s' (expected size=N or mode=OCTAL)", tok);
+			r = sb_failx(err, EINVAL, "unknown tmpfs option '%s' (expected size=N, mode=OCTAL or noexec)", tok);
 		}
 		if (r < 0) {
 			err->col = (int)(tok - copy);
@@ -184,6 +242,7 @@ H(opt_tmpfs)
 		return r;
 	p->mounts[p->n_mounts - 1].size = size;
 	p->mounts[p->n_mounts - 1].mode = (unsigned)mode;
+	p->mounts[p->n_mounts - 1].flags = flags;
 	return 0;
 }
 
@@ -271,11 +330,25 @@ H(opt_gid)
 	(void)loc;
 	return parse_id(arg, &p->gid, err);
 }
+/* UID, or subuid[:N] (the N-th id of the caller's subordinate range). */
 H(opt_map_to)
 {
 	int r;
 
 	(void)loc;
+	if (strcmp(arg, "subuid") == 0 || strncmp(arg, "subuid:", 7) == 0) {
+		uint32_t n = 0;
+
+		if (arg[6] == ':' && (r = parse_id(arg + 7, &n, err)) < 0) {
+			err->col = 7;
+			return r;
+		}
+		p->map_subids = true;
+		p->map_to_set = false;
+		p->subid_index = n;
+		return 0;
+	}
+	p->map_subids = false;
 	r = parse_id(arg, &p->map_to, err);
 	if (r == 0 && p->map_to == 0)
 		return sb_failx(err, EINVAL, "map-to 0 would map the sandbox's root to the real root; choose an unprivileged uid");
@@ -640,14 +713,14 @@ H(opt_seccomp_profile)
 static const struct sb_option table[] = {
 	L("policy", SB_ARG_ONE, true, "NAME|PATH", "policy", opt_policy, "load a policy (repeatable; later wins). Without any, 'default' is used"),
 
-	L("ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind, "bind SRC read-only (recursively) at DST"),
-	L("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
-	L("bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind, "bind SRC read-write at DST"),
-	L("bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
+	L("ro-bind", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_ro_bind, "bind SRC read-only (recursively) at DST; OPTS: noexec,dev,norec,own"),
+	L("ro-bind-try", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_ro_bind_try, "like ro-bind; skipped when SRC does not exist"),
+	L("bind", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_bind, "bind SRC read-write at DST; OPTS as for ro-bind"),
+	L("bind-try", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
 	L("system-ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind, "ro-bind of the host's system files, left out when --rootfs brings its own"),
 	L("system-ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind_try, "like system-ro-bind; skipped when SRC does not exist"),
-	L("overlay", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
-	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
+	L("overlay", SB_ARG_ONE, true, "SRC[:DST[:noexec]]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
+	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M,noexec]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
 	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
 	L("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
@@ -659,7 +732,7 @@ static const struct sb_option table[] = {
 
 	O("uid", SB_ARG_ONE, false, "N", "identity", opt_uid, "uid inside the sandbox (default 0)"),
 	O("gid", SB_ARG_ONE, false, "N", "identity", opt_gid, "gid inside the sandbox (default 0)"),
-	O("map-to", SB_ARG_ONE, false, "UID", "identity", opt_map_to, "outside uid for root callers (default 65534)"),
+	O("map-to", SB_ARG_ONE, false, "UID|subuid[:N]", "identity", opt_map_to, "outside uid for root callers (default 65534); subuid: the N-th id of your /etc/subuid range (newuidmap)"),
 
 	O("net", SB_ARG_ONE, false, "none|host|user", "network", opt_net,
 	  "none: own namespace with loopback (default); host: share the caller's; user: own namespace reaching out through pasta"),

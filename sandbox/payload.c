@@ -164,6 +164,11 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	r = limits_child(p, err);
 	if (r < 0)
 		return r;
+	/* The command's own ids before anything it opens or enters, so
+	 * permission bits apply to it as to any other user. */
+	r = userns_drop(p, err);
+	if (r < 0)
+		return r;
 	if (chdir(p->chdir ? p->chdir : "/") < 0) {
 		r = sb_fail(err, errno, "chdir '%s'", p->chdir ? p->chdir : "/");
 		sb_hint(err, "the directory must exist inside the sandbox: bind it or create it with --dir");

@@ -106,6 +106,21 @@ const char *plan_intern(struct sb_plan *p, const char *s)
 	return p->strings[p->n_strings - 1];
 }
 
+const char *plan_mount_flags_str(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		const char *word;
+	} words[] = { { SB_MNT_NOEXEC, "noexec" }, { SB_MNT_DEV, "dev" }, { SB_MNT_NOREC, "norec" }, { SB_MNT_OWN, "own" } };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ELEMENTSOF(words); i++)
+		if (flags & words[i].bit)
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "," : "", words[i].word);
+	return buf;
+}
+
 const char *plan_loc_str(const struct sb_loc *loc, char *buf, size_t len)
 {
 	if (!loc || !loc->file)
@@ -180,6 +195,11 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 
 		if (m->dst[0] != '/')
 			return sb_failx(err, EINVAL, "mount destination '%s' must be absolute", m->dst);
+		if ((m->flags & SB_MNT_OWN) && !p->map_subids)
+			return sb_failx(err, EINVAL, "mount option 'own' on '%s' needs --map-to subuid (without it the "
+						     "command runs as you and owns your files already)", m->dst);
+		if ((m->flags & SB_MNT_OWN) && m->kind != SB_MOUNT_BIND)
+			return sb_failx(err, EINVAL, "mount option 'own' on '%s' needs a read-write bind", m->dst);
 		if (strcmp(m->dst, "/") == 0 && m->kind != SB_MOUNT_TMPFS)
 			return sb_failx(err, EINVAL,
 					"cannot mount over '/' with a bind; use --rootfs DIR to choose the root");
@@ -187,6 +207,10 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 	r = validate_net(p, err);
 	if (r < 0)
 		return r;
+	/* Inside 0 stays the caller, for init: the command needs ids of its own. */
+	if (p->map_subids && (p->uid == 0 || p->gid == 0))
+		return sb_failx(err, EINVAL, "map-to subuid needs --uid and --gid other than 0 (inside 0 stays you, "
+					     "for the set-up), e.g. --uid 1000 --gid 1000");
 	if (p->limits.cpus_milli != 0 && p->limits.cpus_milli < 10)
 		return sb_failx(err, EINVAL, "--cpus must be at least 0.01");
 	if (p->limits.pids == 1)

@@ -36,8 +36,18 @@ enum sb_mount_kind {
 	SB_MOUNT_KIND_MAX,
 };
 
+/* Per-mount options (sb_mount.flags), the words after a bind's or tmpfs's
+ * last ':' (options.c parses them, plan_mount_flags_str prints them). Every
+ * mount is nosuid and, unless SB_MNT_DEV, nodev: those words are accepted
+ * but change nothing. */
+#define SB_MNT_NOEXEC 0x1u /* "noexec": nothing on it can be executed */
+#define SB_MNT_DEV 0x2u /* "dev": device nodes on it work (a bind of /dev) */
+#define SB_MNT_NOREC 0x4u /* "norec": bind the top mount only, not the mounts below it */
+#define SB_MNT_OWN 0x8u /* "own": the tree belongs to the command's uid for the run (map-to subuid) */
+
 struct sb_mount {
 	enum sb_mount_kind kind;
+	unsigned flags; /* SB_MNT_* */
 	char *src; /* host path (binds, overlay) or link target (symlink) */
 	char *dst; /* absolute path inside the sandbox */
 	bool optional; /* --ro-bind-try / --bind-try: skip when src is missing */
@@ -152,6 +162,12 @@ struct sb_plan {
 	gid_t gid;
 	uid_t map_to; /* outside uid for root callers */
 	bool map_to_set;
+	/* --map-to subuid[:N]: the command's ids map to the caller's
+	 * subordinate ids (/etc/subuid, /etc/subgid, through newuidmap and
+	 * newgidmap), the N-th of the range (modulo its size); inside 0 stays
+	 * the caller, for init's set-up. */
+	bool map_subids;
+	uint32_t subid_index;
 
 	enum sb_net net;
 	struct sb_loc loc_net; /* where the last "net" came from */
@@ -224,6 +240,9 @@ bool plan_mount_skipped(const struct sb_plan *p, const struct sb_mount *m);
 int plan_add_mount(struct sb_plan *p, const struct sb_mount *m);
 int plan_strv_add(char ***v, size_t *n, const char *s);
 const char *plan_intern(struct sb_plan *p, const char *s);
+
+/* "noexec,dev" for SB_MNT_* flags into buf ("" when none). Pure. */
+const char *plan_mount_flags_str(unsigned flags, char *buf, size_t len);
 
 /* Format a location as "FILE:LINE:COL" or "command line" into buf. */
 const char *plan_loc_str(const struct sb_loc *loc, char *buf, size_t len);

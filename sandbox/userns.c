@@ -7,15 +7,34 @@
  * root caller maps the sandbox's ids to an unprivileged outside uid
  * (--map-to, default 65534), never to real root.
  *
+ * With --map-to subuid[:N] the command runs as an id of the caller's
+ * subordinate range instead (/etc/subuid, /etc/subgid): the setuid helpers
+ * newuidmap and newgidmap (package uidmap) write two lines, inside 0 = the
+ * caller (init, which builds the sandbox with the caller's access to bind
+ * sources) and the command's uid = the N-th subordinate id. Files of the
+ * caller are then "other" to the command, so permission bits protect them
+ * as they do between users (isolate's per-box uids). Because a privileged
+ * helper wrote gid_map, setgroups stays allowed and init drops the
+ * caller's supplementary groups.
+ *
  * Child side (init, full capabilities in the new namespace): switch to the
  * inside ids. For a root caller this is what actually drops real root: the
  * clone keeps kuid 0 until setresuid(inside) turns it into the mapped uid.
+ * With subordinate ids the payload switches later (userns_drop), after
+ * init has built the sandbox as inside 0.
  */
+#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -52,11 +71,135 @@ static int write_file(pid_t pid, const char *name, const char *text, struct sb_e
 	return 0;
 }
 
+/* The first range of the caller in /etc/subuid or /etc/subgid, whose lines
+ * are NAME:START:COUNT or UID:START:COUNT (subuid(5)). */
+static int find_range(const char *file, const char *name, unsigned long id, unsigned long *start,
+		      unsigned long *count, struct sb_err *err)
+{
+	char line[512], num[32];
+	FILE *f = fopen(file, "re");
+	int r;
+
+	if (!f) {
+		r = sb_fail(err, errno, "map-to subuid: read %s", file);
+		sb_hint(err, "as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
+			name ? name : num);
+		return r;
+	}
+	snprintf(num, sizeof(num), "%lu", id);
+	while (fgets(line, sizeof(line), f)) {
+		char *who = strtok(line, ":\n"), *s = strtok(NULL, ":\n"), *c = strtok(NULL, ":\n");
+
+		if (!who || !s || !c || (strcmp(who, num) != 0 && (!name || strcmp(who, name) != 0)))
+			continue;
+		*start = strtoul(s, NULL, 10);
+		*count = strtoul(c, NULL, 10);
+		if (*count == 0)
+			continue;
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	r = sb_failx(err, ENOENT, "map-to subuid: no range for %s (uid %lu) in %s", name ? name : num, id, file);
+	sb_hint(err, "as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
+		name ? name : num);
+	return r;
+}
+
+/* newuidmap/newgidmap are setuid root: found at fixed places only, never
+ * through the caller's PATH. */
+static const char *helper_path(const char *name)
+{
+	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin" };
+	static char buf[64];
+
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", dirs[i], name);
+		if (access(buf, X_OK) == 0)
+			return buf;
+	}
+	return NULL;
+}
+
+/* Start "HELPER PID 0 OWN 1 INSIDE SUB 1"; *child gets its pid. */
+static int spawn_helper(const char *name, pid_t pid, unsigned long own, unsigned long inside, unsigned long sub,
+			pid_t *child, struct sb_err *err)
+{
+	char a[5][24], *argv[9];
+	const char *path = helper_path(name);
+	char *const envp[] = { NULL };
+	int r;
+
+	if (!path) {
+		r = sb_failx(err, ENOENT, "map-to subuid: %s not found", name);
+		sb_hint(err, "install the uidmap package (apt-get install uidmap)");
+		return r;
+	}
+	snprintf(a[0], sizeof(a[0]), "%d", (int)pid);
+	snprintf(a[1], sizeof(a[1]), "%lu", own);
+	snprintf(a[2], sizeof(a[2]), "%lu", inside);
+	snprintf(a[3], sizeof(a[3]), "%lu", sub);
+	snprintf(a[4], sizeof(a[4]), "0");
+	argv[0] = (char *)name;
+	argv[1] = a[0];
+	argv[2] = a[4];
+	argv[3] = a[1];
+	argv[4] = (char *)"1";
+	argv[5] = a[2];
+	argv[6] = a[3];
+	argv[7] = (char *)"1";
+	argv[8] = NULL;
+	r = posix_spawn(child, path, NULL, NULL, argv, envp);
+	if (r != 0)
+		return sb_fail(err, r, "map-to subuid: run %s", path);
+	return 0;
+}
+
+static int wait_helper(pid_t child, const char *name, struct sb_err *err)
+{
+	int st;
+
+	while (waitpid(child, &st, 0) < 0)
+		if (errno != EINTR)
+			return sb_fail(err, errno, "map-to subuid: wait for %s", name);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	return sb_failx(err, EPERM, "map-to subuid: %s refused the mapping (see its message above)", name);
+}
+
+/* Both helpers run at once: each is an exec of a setuid binary, the
+ * slowest part of this layer. */
+static int map_subids(const struct sb_plan *p, pid_t pid, struct sb_err *err)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *name = pw ? pw->pw_name : NULL;
+	struct sb_err later = SB_ERR_INIT;
+	unsigned long us, uc, gs, gc;
+	pid_t cu = -1, cg = -1;
+	int r, ru = 0, rg = 0;
+
+	r = find_range("/etc/subuid", name, getuid(), &us, &uc, err);
+	if (r == 0)
+		r = find_range("/etc/subgid", name, getuid(), &gs, &gc, err);
+	if (r == 0)
+		r = spawn_helper("newuidmap", pid, getuid(), p->uid, us + p->subid_index % uc, &cu, err);
+	if (r == 0)
+		r = spawn_helper("newgidmap", pid, getgid(), p->gid, gs + p->subid_index % gc, &cg, err);
+	/* Reap what was started even after a failure; the first error wins. */
+	if (cu > 0)
+		ru = wait_helper(cu, "newuidmap", r < 0 ? &later : err);
+	if (cg > 0)
+		rg = wait_helper(cg, "newgidmap", r < 0 || ru < 0 ? &later : err);
+	return r < 0 ? r : ru < 0 ? ru : rg;
+}
+
 int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 {
 	char map[64];
 	int r;
 
+	if (p->map_subids)
+		return map_subids(p, pid, err);
 	/* Unprivileged callers must deny setgroups before writing gid_map; a
 	 * root caller keeps it allowed so init can drop root's supplementary
 	 * groups (which would otherwise travel into the sandbox). */
@@ -80,12 +223,41 @@ int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 
 int userns_child(const struct sb_plan *p, struct sb_err *err)
 {
+	/* With subordinate ids init stays inside 0 (the caller) until the
+	 * payload drops to the command's ids. */
+	uid_t uid = p->map_subids ? 0 : p->uid;
+	gid_t gid = p->map_subids ? 0 : p->gid;
+
 	/* Groups first: setgroups needs CAP_SETGID, which setresuid may drop. */
 	if (setgroups(0, NULL) < 0 && errno != EPERM)
 		return sb_fail(err, errno, "drop supplementary groups");
+	if (setresgid(gid, gid, gid) < 0)
+		return sb_fail(err, errno, "setresgid(%u)", (unsigned)gid);
+	if (setresuid(uid, uid, uid) < 0)
+		return sb_fail(err, errno, "setresuid(%u)", (unsigned)uid);
+	return 0;
+}
+
+int userns_drop(const struct sb_plan *p, struct sb_err *err)
+{
+	if (!p->map_subids)
+		return 0;
+	/* Leaving uid 0 clears the capability sets; keep the permitted one
+	 * across the switch so caps_child can still drop the bounding set
+	 * (that needs CAP_SETPCAP in effect), then let caps_child clear all. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return sb_fail(err, errno, "keep capabilities across the uid switch");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
 		return sb_fail(err, errno, "setresgid(%u)", (unsigned)p->gid);
 	if (setresuid(p->uid, p->uid, p->uid) < 0)
 		return sb_fail(err, errno, "setresuid(%u)", (unsigned)p->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return sb_fail(err, errno, "reset keep-capabilities");
+	capng_get_caps_process();
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETPCAP) != 0 || capng_apply(CAPNG_SELECT_CAPS) != 0)
+		return sb_failx(err, EPERM, "raise CAP_SETPCAP after the uid switch (libcap-ng)");
+	/* A credential change cleared the parent-death signal (prctl(2)). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return sb_fail(err, errno, "set the parent-death signal");
 	return 0;
 }

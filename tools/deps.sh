@@ -22,6 +22,7 @@ python3
 util-linux
 hyperfine
 strace
+uidmap
 "
 missing=""
 for p in $PKGS; do

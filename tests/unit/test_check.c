@@ -52,9 +52,10 @@ Test(check, every_directive_round_trips)
 {
 	static const char text[] =
 		"ro-bind /usr\nro-bind-try /opt:/o\nbind /srv:/data\nbind-try /x\noverlay /a:/b\n"
+		"ro-bind /etc/mono::noexec\nbind /dev:/hd:dev,norec\nbind /srv/b:/box:own\ntmpfs /s:noexec\n"
 		"tmpfs /tmp:size=64M,mode=1777\ntmpfs /run:mode=755\ntmpfs /big:size=1536K\ndir /box\n"
 		"symlink usr/lib:/lib\nproc\ndev /dev\nrootfs /srv/root\nchdir /box\nhostname judge\n"
-		"uid 1000\ngid 1001\nmap-to 100000\nnet host\ninteractive\nkeep-fd 3\nenv LANG=C.UTF-8\n"
+		"uid 1000\ngid 1001\nmap-to subuid:4\nnet host\ninteractive\nkeep-fd 3\nenv LANG=C.UTF-8\n"
 		"keep-env TERM\nmemory 1.5G\npids 32\ncpu-time 1500ms\nwall-time 2m\ncpus 0.5\ncpuset 0-1\n"
 		"output-limit 1000\nopen-files 64\nstack unlimited\nlimits best-effort\ncgroup-parent /cg\n"
 		"stdin /in\nstdout /out\nreport -\nmeta /meta\nstderr-to-stdout\nsyscalls default deny\n"
@@ -71,6 +72,9 @@ Test(check, every_directive_round_trips)
 	cr_assert_str_eq(body(pb), body(pa));
 	cr_assert(strstr(pa, "\ntmpfs /tmp:size=64M,mode=1777\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ntmpfs /run:mode=755\n"), "%s", pa);
+	cr_assert(strstr(pa, "\nro-bind /etc/mono:/etc/mono:noexec\nbind /dev:/hd:dev,norec\n"), "%s", pa);
+	cr_assert(strstr(pa, "\ntmpfs /s:noexec\n"), "%s", pa);
+	cr_assert(strstr(pa, "\nmap-to subuid:4\n"), "%s", pa);
 	cr_assert(strstr(pa, "\nmemory 1536M\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpu-time 1500ms\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpus 0.500\n"), "%s", pa);

@@ -59,6 +59,24 @@ Test(options, bind_rejects_relative_dotdot_and_empty_destination)
 	cr_assert_eq(plan.n_mounts, 0, "nothing half-applied");
 }
 
+Test(options, mount_options)
+{
+	cr_assert_eq(apply("ro-bind", "/etc/mono::noexec"), 0);
+	cr_assert_str_eq(plan.mounts[0].dst, "/etc/mono");
+	cr_assert_eq(plan.mounts[0].flags, SB_MNT_NOEXEC);
+	cr_assert_eq(apply("bind", "/dev:/hd:dev,norec,nosuid"), 0);
+	cr_assert_eq(plan.mounts[1].flags, SB_MNT_DEV | SB_MNT_NOREC);
+	cr_assert_eq(apply("bind", "/dev:/hd2:dev,nodev"), 0);
+	cr_assert_eq(plan.mounts[2].flags, 0, "nodev after dev wins");
+	cr_assert_eq(apply("tmpfs", "/t:size=1M,noexec"), 0);
+	cr_assert_eq(plan.mounts[3].flags, SB_MNT_NOEXEC);
+	cr_assert_lt(apply("bind", "/a:/b:noexec,suid"), 0);
+	cr_assert(strstr(err.msg, "unknown mount option 'suid'"), "%s", err.msg);
+	cr_assert_eq(err.col, 13);
+	cr_assert_lt(apply("overlay", "/a:/b:own"), 0);
+	cr_assert_eq(plan.n_mounts, 4, "nothing half-applied");
+}
+
 Test(options, tmpfs_options)
 {
 	cr_assert_eq(apply("tmpfs", "/scratch:size=64M,mode=1777"), 0);
@@ -111,6 +129,12 @@ Test(options, identity)
 	cr_assert(strstr(err.msg, "real root"), "%s", err.msg);
 	cr_assert_eq(apply("map-to", "100000"), 0);
 	cr_assert(plan.map_to_set);
+	cr_assert_eq(apply("map-to", "subuid:7"), 0);
+	cr_assert(plan.map_subids && !plan.map_to_set);
+	cr_assert_eq(plan.subid_index, 7);
+	cr_assert_lt(apply("map-to", "subuid:x"), 0);
+	cr_assert_eq(apply("map-to", "subuid"), 0);
+	cr_assert_eq(plan.subid_index, 0);
 }
 
 Test(options, environment_and_fds)
@@ -169,6 +193,19 @@ Test(options, nearest_name_suggestions)
 	cr_assert_str_eq(options_nearest("ro-bnd"), "ro-bind");
 	cr_assert_str_eq(options_nearest("hostnam"), "hostname");
 	cr_assert_null(options_nearest("zzzzzzzzzzzz"));
+}
+
+Test(options, validate_subids_and_own)
+{
+	cr_assert_eq(apply("bind", "/srv/box:/box:own"), 0);
+	cr_assert_lt(plan_validate(&plan, &err), 0);
+	cr_assert(strstr(err.msg, "needs --map-to subuid"), "%s", err.msg);
+	cr_assert_eq(apply("map-to", "subuid"), 0);
+	cr_assert_lt(plan_validate(&plan, &err), 0);
+	cr_assert(strstr(err.msg, "--uid and --gid other than 0"), "%s", err.msg);
+	cr_assert_eq(apply("uid", "1000"), 0);
+	cr_assert_eq(apply("gid", "1000"), 0);
+	cr_assert_eq(plan_validate(&plan, &err), 0, "%s", err.msg);
 }
 
 Test(options, validate_conflicts_and_bounds)
