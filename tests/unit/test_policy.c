@@ -343,7 +343,7 @@ Test(policy, bad_path)
 		  "     1 | bind /srv:/a/../b\n"
 		  "       |              ^");
 	parse_err("bind /srv:\n",
-		  "t.policy:1:11: error: bind: empty destination after ':' (expected SRC[:DST])\n"
+		  "t.policy:1:11: error: bind: empty destination after ':' (expected SRC[:DST[:OPTIONS]])\n"
 		  "     1 | bind /srv:\n"
 		  "       |           ^");
 }
@@ -355,7 +355,7 @@ Test(policy, bad_tmpfs_option_column)
 		  "     1 | tmpfs /tmp:mode=777,size=1X\n"
 		  "       |                           ^");
 	parse_err("tmpfs /tmp:sise=1M\n",
-		  "t.policy:1:12: error: tmpfs: unknown tmpfs option 'sise=1M' (expected size=N or mode=OCTAL)\n"
+		  "t.policy:1:12: error: tmpfs: unknown tmpfs option 'sise=1M' (expected size=N, mode=OCTAL or noexec)\n"
 		  "     1 | tmpfs /tmp:sise=1M\n"
 		  "       |            ^");
 }
