@@ -418,8 +418,9 @@ static void print_ebpf(FILE *f, const struct sb_plan *p)
 
 	ebpf_probe(p, &pr);
 	if (pr.permitted) {
-		fprintf(f, "  %-16s enforced (%s): devices%s, on a v2 cgroup under %s%s\n", "ebpf", pr.via,
-			need ? ", socket families" : "", pr.cgroup_parent,
+		fprintf(f, "  %-16s enforced (%s): devices%s%s, on a v2 cgroup under %s%s\n", "ebpf", pr.via,
+			p->socket_families_set ? ", socket families" : "",
+			p->net == SB_NET_HOST && p->n_netrules ? ", the --allow-net list" : "", pr.cgroup_parent,
 			p->socket_families_set && !pr.lsm ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "");
 		return;
 	}

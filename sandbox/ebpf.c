@@ -27,6 +27,8 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <linux/bpf.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@
 
 #include "bpf/loader.h"
 #include "cgroup_impl.h"
+#include "net_rules.h"
 #include "util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -170,6 +173,8 @@ void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
 
 const char *ebpf_needed_by(const struct sb_plan *p)
 {
+	if (p->net == SB_NET_HOST && p->n_netrules)
+		return "--allow-net on --net host";
 	if (p->socket_families_set)
 		return "socket-families";
 	return NULL;
@@ -201,6 +206,16 @@ static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr
 		return 0;
 	if (p->ebpf == SB_EBPF_OFF)
 		return sb_failx(err, EINVAL, "%s needs the eBPF layer, which 'ebpf off' turns off", need);
+	if (p->net == SB_NET_HOST && p->n_netrules) {
+		char where[512];
+
+		r = sb_failx(err, EPERM, "--allow-net %s (%s) cannot be enforced with --net host without eBPF, "
+					 "which this caller may not use here: %s",
+			     p->netrules[0].text, plan_loc_str(&p->netrules[0].loc, where, sizeof(where)), pr->why);
+		sb_hint(err, "%s", pr->hint);
+		sb_hint(err, "or use --net user, which enforces the allow-list in the run's own network namespace");
+		return r;
+	}
 	r = sb_failx(err, EPERM, "%s needs eBPF, which this caller may not use here: %s",
 		     need ? need : "'ebpf required'", pr->why);
 	sb_hint(err, "%s", pr->hint);
@@ -261,6 +276,90 @@ static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, str
 	return e->cg_fd < 0 ? sb_fail(err, errno, "open %s", e->dir) : 0;
 }
 
+/* A name in --allow-net, resolved once here, when the run starts. */
+static int resolve(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	struct sb_netaddr *v = NULL;
+	size_t count = 0;
+	int r = getaddrinfo(name, NULL, &hints, &res);
+
+	if (r != 0)
+		return sb_failx(err, ENOENT, "host name '%s' does not resolve: %s", name, gai_strerror(r));
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		struct sb_netaddr a = { .family = ai->ai_family, .prefix = ai->ai_family == AF_INET ? 32 : 128 };
+		struct sb_netaddr *nv;
+
+		if (ai->ai_family == AF_INET)
+			memcpy(a.addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+		else if (ai->ai_family == AF_INET6)
+			memcpy(a.addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		else
+			continue;
+		if (!(nv = realloc(v, (count + 1) * sizeof(*v))))
+			break;
+		v = nv;
+		v[count++] = a;
+	}
+	freeaddrinfo(res);
+	if (!count)
+		return sb_failx(err, ENOENT, "host name '%s' has no IPv4 or IPv6 address", name);
+	*ret = v;
+	*n = count;
+	return 0;
+}
+
+/* One grant as the programs' rule: address and mask in network order,
+ * "every port" as 0-65535; bind() to the same address and ports is
+ * allowed too (a client binding its source port, a server on a port the
+ * policy names). */
+static void to_rule(const struct sb_netaddr *a, const struct sb_netgrant *g, struct sb_bpf_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = a->family == AF_INET ? 4 : 6;
+	memcpy(r->addr, a->addr, a->family == AF_INET ? 4 : 16);
+	for (unsigned w = 0; w < 4; w++) {
+		int bits = (int)a->prefix - 32 * (int)w;
+
+		bits = bits < 0 ? 0 : bits > 32 ? 32 : bits;
+		r->mask[w] = bits ? htonl(~0u << (32 - bits)) : 0;
+		r->addr[w] &= r->mask[w];
+	}
+	r->port_lo = g->port_lo || g->port_hi ? g->port_lo : 0;
+	r->port_hi = g->port_lo || g->port_hi ? g->port_hi : 65535;
+	r->proto = g->proto == SB_NETP_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+	r->bind = 1;
+}
+
+/* --allow-net as rules; host-loopback is the host's 127.0.0.1 and ::1,
+ * which on --net host are the run's loopback too. */
+static int net_rules(const struct sb_plan *p, struct sb_bpf_rule *rules, size_t *n, struct sb_err *err)
+{
+	static const struct sb_netaddr lo4 = { .family = AF_INET, .addr = { 127, 0, 0, 1 }, .prefix = 32 };
+	static const struct sb_netaddr lo6 = { .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 };
+	struct sb_netgrants g = { 0 };
+	int r = netgrants_build(p, resolve, &g, err);
+
+	*n = 0;
+	for (size_t i = 0; r == 0 && i < g.n; i++) {
+		const struct sb_netaddr *as[2] = { &g.v[i].addr, NULL };
+
+		if (g.v[i].host_loopback) {
+			as[0] = &lo4;
+			as[1] = &lo6;
+		}
+		for (int k = 0; k < 2 && as[k] && r == 0; k++) {
+			if (*n >= SB_BPF_MAX_RULES)
+				r = sb_failx(err, E2BIG, "--allow-net: more than %d destinations (after name resolution)",
+					     SB_BPF_MAX_RULES);
+			else
+				to_rule(as[k], &g.v[i], &rules[(*n)++]);
+		}
+	}
+	netgrants_free(&g);
+	return r;
+}
+
 static void load_plan(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_bpf_load *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -285,6 +384,13 @@ int ebpf_prepare(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
 	if (!pr.permitted)
 		return not_permitted(p, &pr, res, err);
 	load_plan(p, &pr, &l);
+	if (p->net == SB_NET_HOST && p->n_netrules) {
+		r = net_rules(p, e->rules, &l.n_rules, err);
+		if (r < 0)
+			return r;
+		l.net = true;
+		l.rules = e->rules;
+	}
 	r = where(cg, &pr, e, err);
 	if (r == 0)
 		r = bpf_loader_attach(&l, e->cg_fd, &e->bpf, err);
@@ -300,6 +406,7 @@ int ebpf_prepare(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
 		return sb_wrap(err, "eBPF");
 	}
 	res->ebpf.attached = true;
+	res->ebpf.net = l.net ? SB_WALL_EBPF : SB_WALL_NONE;
 	res->ebpf.devices = SB_WALL_EBPF;
 	res->ebpf.families = l.families ? SB_WALL_EBPF : SB_WALL_NONE;
 	res->ebpf.families_inet_only = l.families && !bpf_loader_all_families(e->bpf);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "bpf/ebpf_abi.h"
 #include "cgroup.h"
 #include "plan.h"
 #include "result.h"
@@ -31,6 +32,7 @@ struct sb_ebpf {
 	int cg_fd; /* the cgroup they are attached to; -1 */
 	bool own; /* cg_fd is ours (dir): remove it after the run */
 	char dir[PATH_MAX];
+	struct sb_bpf_rule rules[SB_BPF_MAX_RULES]; /* --allow-net, resolved */
 };
 
 #define SB_EBPF_INIT { .bpf = NULL, .cg_fd = -1, .own = false, .dir = "" }

@@ -150,10 +150,11 @@ static int validate_net(const struct sb_plan *p, struct sb_err *err)
 		sb_hint(err, "add --net user");
 		return -EINVAL;
 	}
-	/* The caller's own namespace cannot be filtered without privileges;
-	 * the eBPF path (issue #11) will lift this where it is permitted. */
-	if (p->n_netrules && p->net == SB_NET_HOST) {
-		sb_failx(err, EINVAL, "--allow-net %s (%s) cannot be enforced with --net host without eBPF",
+	/* The caller's own namespace is filtered by the eBPF programs on the
+	 * run's cgroup (ebpf.c decides at start whether the caller may). */
+	if (p->n_netrules && p->net == SB_NET_HOST && p->ebpf == SB_EBPF_OFF) {
+		sb_failx(err, EINVAL, "--allow-net %s (%s) cannot be enforced with --net host without eBPF, and 'ebpf off' "
+				      "turns it off",
 			 p->netrules[0].text, plan_loc_str(&p->netrules[0].loc, where, sizeof(where)));
 		sb_hint(err, "use --net user, which enforces the allow-list inside the run's own network namespace");
 		return -EINVAL;

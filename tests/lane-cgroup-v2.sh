@@ -27,7 +27,8 @@ d=$(mktemp -d /tmp/lane.XXXXXX)
 mkdir -p "$d/helpers"
 cp "$src/sandbox" "$d/"
 cp "$src"/tests/helpers/* "$d/helpers/"
-cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$src"/tests/integ_test_seccomp_hardening "$d/"
+cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$src"/tests/integ_test_seccomp_hardening \
+	"$src"/tests/integ_test_ebpf "$d/"
 chmod -R a+rX "$d"
 chmod 1777 "$d"
 echo "guest: $(uname -r), $(stat -fc %T /sys/fs/cgroup), test cgroup $SANDBOX_TEST_CGROUP"
@@ -42,6 +43,12 @@ for t in integ_test_limits integ_test_core integ_test_seccomp_hardening; do
 		       echo "+memory +pids +cpu" > "$S/cgroup.subtree_control" || exit 1
 		       SANDBOX_CGROUP=$S/runs exec "$T" --jobs 1' || rc=1
 done
+# The eBPF layer as the guest's root (loading programs needs CAP_BPF): on
+# pure v2 the programs go on the run's own cgroup; Debian's 6.1 kernel.
+env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \
+	SANDBOX_TEST_UID="$SANDBOX_TEST_UID" SANDBOX_TEST_GID="$SANDBOX_TEST_GID" RUN_IN_VM=1 \
+	"$d/integ_test_ebpf" --jobs 1 --verbose >"$d/ebpf.log" 2>&1 || rc=1
+grep -E '^\[(SKIP|FAIL|====)\]|Assert|stderr:|want' "$d/ebpf.log"
 exit $rc
 IN
 cd "$top" || exit 1

@@ -10,7 +10,9 @@
  */
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/vfs.h>
 
@@ -189,7 +191,7 @@ Test(ebpf, socket_families_refused)
 		    "socket", netlink, raw, NULL);
 	sb_assert_status(&o, 0);
 	if (!all)
-		cr_skip_test("the BPF LSM cannot run lsm_cgroup programs on this kernel: only AF_INET/AF_INET6 are checked "
+		cr_skip_test("the BPF LSM is not active or cannot run lsm_cgroup programs here: only AF_INET/AF_INET6 are checked "
 			     "(the report says socket_families_checked: inet)");
 	sb_assert_out_has(&o, "errno 1\n");
 }
@@ -274,4 +276,73 @@ Test(ebpf, bad_family_names_the_option)
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "socket-families");
 	sb_assert_err_has(&o, "unknown socket family 'bogus'");
+}
+
+/* A listener on loopback; returns its port. */
+static int listen_on(int family, const char *addr, int *fd)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+
+	*fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ss.ss_family = (sa_family_t)family;
+	inet_pton(family, addr, family == AF_INET ? (void *)&((struct sockaddr_in *)&ss)->sin_addr
+						  : (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr);
+	cr_assert(*fd >= 0 && bind(*fd, (struct sockaddr *)&ss, len) == 0 && listen(*fd, 8) == 0);
+	cr_assert(getsockname(*fd, (struct sockaddr *)&ss, &len) == 0);
+	return ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port : ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* --net host --allow-net, as a root caller: the listed server is reached,
+ * everything else is refused at once (EPERM), and counted in the report. */
+Test(ebpf, net_host_allow_list)
+{
+	const char *rep = report_path("net.json");
+	char a1[64], a6[64], p1s[16], p2s[16], p3s[16], p6s[16];
+	int f1, f2, f6, p1, p2, p6;
+	struct sb_out o;
+
+	need_root();
+	p1 = listen_on(AF_INET, "127.0.0.1", &f1);
+	p2 = listen_on(AF_INET, "127.0.0.1", &f2);
+	p6 = listen_on(AF_INET6, "::1", &f6);
+	snprintf(a1, sizeof(a1), "127.0.0.1:%d", p1);
+	snprintf(a6, sizeof(a6), "[::1]:%d", p6);
+	snprintf(p1s, sizeof(p1s), "%d", p1);
+	snprintf(p2s, sizeof(p2s), "%d", p2);
+	snprintf(p3s, sizeof(p3s), "%d", p2 == 65535 ? p2 - 1 : p2 + 1);
+	snprintf(p6s, sizeof(p6s), "%d", p6);
+#define NET(...) sb_run_root(&o, "--net", "host", "--allow-net", a1, "--allow-net", a6, "--ro-bind", probe_bind(), __VA_ARGS__, NULL)
+	NET("--", "/probe", "connect", "127.0.0.1", p1s);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "ok");
+	NET("--", "/probe", "connect", "127.0.0.1", p2s);
+	sb_assert_out_has(&o, "errno 1\n");
+	NET("--", "/probe", "sendto", "127.0.0.1", p2s);
+	sb_assert_out_has(&o, "errno 1\n");
+	NET("--", "/probe", "bind", "127.0.0.1", p3s, "tcp");
+	sb_assert_out_has(&o, "errno 1\n");
+	NET("--", "/probe", "connect", "::1", p6s);
+	sb_assert_out_has(&o, "ok");
+	NET("--report", rep, "--", "/probe", "connect", "::1", p1s);
+	sb_assert_out_has(&o, "errno 1\n");
+	cr_assert(strstr(slurp(rep), "\"net\": \"ebpf\""), "%s", slurp(rep));
+	cr_assert(strstr(slurp(rep), "\"connect\": 1,"), "%s", slurp(rep));
+#undef NET
+	close(f1);
+	close(f2);
+	close(f6);
+	assert_no_stale();
+}
+
+Test(ebpf, unprivileged_net_host_allow_list_fails_with_hint)
+{
+	struct sb_out o;
+
+	sb_run(&o, "--net", "host", "--allow-net", "127.0.0.1:80", "--", "/bin/true", NULL);
+	if (o.status == 0)
+		cr_skip_test("the test user may use eBPF here");
+	sb_assert_status(&o, 125);
+	sb_assert_err_has(&o, "cannot be enforced with --net host without eBPF");
+	sb_assert_err_has(&o, "hint: run the launcher as root");
 }
