@@ -206,10 +206,14 @@ Test(net_plan, allow_net_with_net_none)
 	cr_assert(strstr(err.msg, "--allow-net example.org:443 (command line) needs --net user"), "%s", err.msg);
 }
 
+/* --net host with an allow-list is the eBPF layer's to enforce (ebpf.c
+ * decides at start whether the caller may); with 'ebpf off' nothing can. */
 Test(net_plan, allow_net_with_net_host_points_elsewhere)
 {
 	cr_assert_eq(apply("net", "host"), 0);
 	cr_assert_eq(apply("allow-net", "example.org:443"), 0);
+	cr_assert_eq(plan_validate(&plan, &err), 0, "%s", err.msg);
+	cr_assert_eq(apply("ebpf", "off"), 0);
 	cr_assert_lt(plan_validate(&plan, &err), 0);
 	cr_assert(strstr(err.msg, "cannot be enforced with --net host"), "%s", err.msg);
 	cr_assert(strstr(err.msg, "use --net user"), "%s", err.msg);
