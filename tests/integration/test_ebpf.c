@@ -59,7 +59,27 @@ static const char *v2_parent(void)
 	return buf;
 }
 
-/* No run cgroup whose launcher is gone is left in the parent. */
+/* Nothing attached to the parent itself, as bpftool sees it (where the
+ * package is installed: tools/deps.sh brings it). */
+static void assert_parent_clean(const char *parent)
+{
+	char cmd[4200], out[4096] = "";
+	size_t n = 0;
+	FILE *f;
+
+	if (access("/usr/sbin/bpftool", X_OK) < 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "/usr/sbin/bpftool cgroup show '%s' 2>&1", parent);
+	f = popen(cmd, "r");
+	cr_assert(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	pclose(f);
+	cr_assert(strstr(out, "sb_") == NULL, "programs left attached to %s:\n%s", parent, out);
+}
+
+/* No run cgroup whose launcher is gone is left in the parent, and no
+ * program of ours is attached to the parent. */
 static void assert_no_stale(void)
 {
 	const char *parent = v2_parent();
@@ -68,6 +88,7 @@ static void assert_no_stale(void)
 
 	if (!parent)
 		return;
+	assert_parent_clean(parent);
 	d = opendir(parent);
 	cr_assert(d, "open %s", parent);
 	while ((de = readdir(d))) {
