@@ -106,6 +106,7 @@ static void finish(struct init_ctx *c, int status)
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
+	net_finish(c->sync_fd);
 	/* The last process is gone: the wall clock stops here. */
 	uint64_t t = clock_ns(CLOCK_MONOTONIC);
 

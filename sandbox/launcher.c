@@ -125,7 +125,7 @@ static uint64_t clone_flags(const struct sb_plan *p)
 {
 	uint64_t f = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
 
-	if (p->net == SB_NET_NONE)
+	if (p->net != SB_NET_HOST)
 		f |= CLONE_NEWNET;
 	return f;
 }
@@ -281,6 +281,9 @@ static void on_sync(struct run *r)
 			ts_from_ns(&r->t_exit, m.t_ns);
 			r->res->have_status = true;
 			r->res->wait_status = m.errnum;
+			break;
+		case SYNC_NET:
+			net_note_refused(m.t_ns);
 			break;
 		case SYNC_GO:
 		case SYNC_TYPE_MAX:
@@ -446,6 +449,7 @@ static void release(struct run *r)
 	ebpf_release(&r->bpf);
 	cgroup_release(&r->cg);
 	seccomp_teardown(&r->sc);
+	net_release(r->res);
 }
 
 /* Checked before the launcher opens anything: a --keep-fd that is not open
@@ -508,6 +512,9 @@ static int start(struct run *r, struct sb_err *err)
 	if (rc < 0)
 		return rc;
 	rc = seccomp_parent(r->p, &r->sc, err);
+	if (rc < 0)
+		return rc;
+	rc = net_parent(r->p, r->pid, err);
 	if (rc < 0)
 		return rc;
 	rc = sync_send(r->sync[0], SYNC_GO, 0, NULL);

@@ -29,17 +29,31 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err);
  * trees of "own" binds back to the caller. Best effort: never fails. */
 void mounts_release(const struct sb_plan *p);
 
-/* net.c (launcher, before clone): refuse what cannot be enforced here. */
-int net_prepare(const struct sb_plan *p, struct sb_err *err);
-
 /* timens.c (init, before the mounts): a time namespace for the payload
  * with the plan's clock offsets. */
 int timens_child(const struct sb_plan *p, struct sb_err *err);
 /* timens.c (payload): a CLOCK_MONOTONIC reading inside, as the host's. */
 uint64_t timens_host_monotonic(const struct sb_plan *p, uint64_t ns);
 
-/* net.c (init): bring loopback up in a new network namespace. */
+/* net.c (launcher, before clone): --net user: find pasta, resolve the
+ * allow-list's names once, check published host ports are free. */
+int net_prepare(const struct sb_plan *p, struct sb_err *err);
+/* net.c (launcher, after the id maps): start pasta on init's namespace and
+ * wait until it has set it up. */
+int net_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
+/* net.c (launcher): init's count of refused packets (SYNC_NET). */
+void net_note_refused(uint64_t count);
+/* net.c (launcher, at the end): stop pasta; hand the applied allow-list
+ * and the refused count to the result. */
+void net_release(struct sb_result *res);
+/* net.c (init, while mounts are built, before the root turns read-only):
+ * the run's /etc/hosts and /etc/resolv.conf under root. */
+int net_mounts(const struct sb_plan *p, const char *root, struct sb_err *err);
+/* net.c (init): bring loopback up in a new network namespace; install the
+ * allow-list (nftables) with --net user. */
 int net_child(const struct sb_plan *p, struct sb_err *err);
+/* net.c (init, before it reports the exit): send the refused count. */
+void net_finish(int sync_fd);
 
 /* caps.c (payload): drop every capability in every set. */
 int caps_child(const struct sb_plan *p, struct sb_err *err);

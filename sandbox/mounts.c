@@ -455,5 +455,8 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err)
 			return r;
 		}
 	}
+	r = net_mounts(p, NEWROOT, err);
+	if (r < 0)
+		return r;
 	return enter_newroot(p, err);
 }

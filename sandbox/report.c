@@ -34,6 +34,7 @@ void result_free(struct sb_result *r)
 	for (size_t i = 0; i < r->n_denied_syscalls; i++)
 		free(r->denied_syscalls[i]);
 	free(r->denied_syscalls);
+	netgrants_free(&r->net);
 	r->denied_syscalls = NULL;
 	r->n_denied_syscalls = 0;
 	observe_free(r->observed);
@@ -171,6 +172,44 @@ static void write_ebpf(FILE *f, const struct sb_ebpf_result *e)
 		(unsigned long long)e->refused_device);
 }
 
+/* The network as applied: mode, each --allow-net with what its name
+ * resolved to when the run started, published ports, refused packets. */
+static void json_net(FILE *f, const struct sb_plan *p, const struct sb_result *res)
+{
+	static const char *const modes[SB_NET_MAX] = { [SB_NET_NONE] = "none", [SB_NET_HOST] = "host", [SB_NET_USER] = "user" };
+	char a[64];
+
+	fprintf(f, "  \"network\": {\"mode\": \"%s\"", modes[p->net < SB_NET_MAX ? p->net : 0]);
+	if (p->net == SB_NET_USER)
+		fputs(", \"helper\": \"pasta\"", f);
+	fputs(", \"allow\": [", f);
+	for (size_t i = 0; i < p->n_netrules; i++) {
+		const struct sb_netrule *r = &p->netrules[i];
+
+		fputs(i ? ", {\"dest\": " : "{\"dest\": ", f);
+		json_str(f, r->text);
+		fputs(", \"addresses\": [", f);
+		if (r->kind == SB_NETDEST_ADDR)
+			json_str(f, netaddr_str(&r->addr, a, sizeof(a)));
+		else if (r->kind == SB_NETDEST_HOST_LOOPBACK)
+			fputs("\"127.0.0.1\", \"::1\"", f);
+		for (size_t k = 0; r->kind == SB_NETDEST_HOST && i < res->net.n_rules && k < res->net.n_resolved[i]; k++) {
+			fputs(k ? ", " : "", f);
+			json_str(f, netaddr_str(&res->net.resolved[i][k], a, sizeof(a)));
+		}
+		fputs("]}", f);
+	}
+	fputs("], \"published\": [", f);
+	for (size_t i = 0; i < p->n_publish; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, p->publish[i].text);
+	}
+	if (res->net_refused_known)
+		fprintf(f, "], \"refused\": %llu},\n", (unsigned long long)res->net_refused);
+	else
+		fputs("], \"refused\": null},\n", f);
+}
+
 static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result *res)
 {
 	const struct sb_limits *l = &p->limits;
@@ -206,6 +245,7 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	json_limit(f, "stack_bytes", l->stack, l->stack != 0, e->stack, true);
 	fputs("  },\n", f);
 	write_ebpf(f, &res->ebpf);
+	json_net(f, p, res);
 	fputs("  \"denied_syscalls\": [", f);
 	for (size_t i = 0; i < res->n_denied_syscalls; i++) {
 		fputs(i ? ", " : "", f);

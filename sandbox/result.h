@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "net_rules.h"
 #include "plan.h"
 
 struct sb_observed;
@@ -65,6 +66,10 @@ struct sb_result {
 	char cgroup_version; /* '1', '2' or 0 when no cgroup was used */
 	struct sb_enforcement enf;
 	struct sb_ebpf_result ebpf;
+
+	struct sb_netgrants net; /* --net user: the allow-list as applied */
+	uint64_t net_refused; /* packets the allow-list refused */
+	bool net_refused_known;
 
 	char **denied_syscalls; /* from log mode, "name" strings, NULL-terminated */
 	size_t n_denied_syscalls;

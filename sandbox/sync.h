@@ -14,6 +14,7 @@ enum sync_type {
 	SYNC_ERROR, /* init or payload -> launcher: setup failed (errnum, kind, text) */
 	SYNC_EXIT, /* init -> launcher: payload's wait status in errnum, t_ns */
 	SYNC_EXEC, /* payload -> launcher: about to execve; t_ns, cpu_ns */
+	SYNC_NET, /* init -> launcher: packets the allow-list refused, in t_ns */
 	SYNC_TYPE_MAX,
 };
 

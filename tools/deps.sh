@@ -23,6 +23,8 @@ util-linux
 hyperfine
 strace
 uidmap
+passt
+nftables
 "
 missing=""
 for p in $PKGS; do
