@@ -5,6 +5,7 @@
  *   nettry tcp 4|6|any HOST PORT     connect, send a line, print the reply
  *   nettry udp 4|6|any HOST PORT   send a datagram, print the echo
  *   nettry serve PORT              accept one TCP client on PORT, greet it
+ *   nettry fetch 4|6 HOST PORT     read until EOF; print bytes and MB/s
  *
  * Output: "ok: REPLY", "error: ENAME after N ms", or "timeout". Connects
  * give up after 8 s, so "never a time-out" shows as a fast error.
@@ -71,6 +72,22 @@ static int serve(const char *port)
 	return 0;
 }
 
+/* Bulk download for the bench: everything the server sends, timed. */
+static int fetch(int s, long long t0)
+{
+	static char buf[1 << 16];
+	long long total = 0, ms;
+	ssize_t n;
+
+	while ((n = read(s, buf, sizeof(buf))) > 0)
+		total += n;
+	if (n < 0)
+		return fail("read", errno, t0);
+	ms = now_ms() - t0;
+	printf("ok: %lld bytes in %lld ms, %.1f MB/s\n", total, ms, ms ? (double)total / 1e3 / (double)ms : 0.0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct addrinfo hints = { 0 }, *res;
@@ -87,6 +104,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	udp = strcmp(argv[1], "udp") == 0;
+	tv.tv_sec = strcmp(argv[1], "fetch") == 0 ? 60 : 8;
 	hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
 	hints.ai_family = strcmp(argv[2], "4") == 0 ? AF_INET : strcmp(argv[2], "6") == 0 ? AF_INET6 : AF_UNSPEC;
 	if (getaddrinfo(argv[3], argv[4], &hints, &res) != 0) {
@@ -99,6 +117,8 @@ int main(int argc, char **argv)
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (connect(s, res->ai_addr, res->ai_addrlen) < 0)
 		return fail("connect", errno, t0);
+	if (strcmp(argv[1], "fetch") == 0)
+		return fetch(s, t0);
 	if (send(s, "ping\n", 5, 0) < 0)
 		return fail("send", errno, t0);
 	n = recv(s, buf, sizeof(buf) - 1, 0);
