@@ -102,6 +102,23 @@ static int add_mount_rules(const struct sb_plan *p, int ruleset, uint64_t all, s
 	return 0;
 }
 
+int landlock_probe(struct sb_err *err)
+{
+	int abi = sys_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION), r;
+
+	if (abi >= 0)
+		return abi;
+	if (errno == EOPNOTSUPP) {
+		r = sb_failx(err, EOPNOTSUPP, "Landlock is built in but disabled at boot");
+		sb_hint(err, "add 'landlock' to the kernel's lsm= boot parameter (e.g. lsm=landlock,lockdown,yama,"
+			     "integrity,apparmor) and reboot");
+		return r;
+	}
+	r = sb_fail(err, errno, "this kernel has no Landlock");
+	sb_hint(err, "it needs Linux 5.13 with CONFIG_SECURITY_LANDLOCK and 'landlock' in the lsm= boot list");
+	return r;
+}
+
 int landlock_child(const struct sb_plan *p, struct sb_err *err)
 {
 	struct sb_landlock_ruleset_attr attr = { 0 };
@@ -110,14 +127,15 @@ int landlock_child(const struct sb_plan *p, struct sb_err *err)
 
 	if (p->landlock == SB_LANDLOCK_OFF)
 		return 0;
-	abi = sys_landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	abi = landlock_probe(err);
 	if (abi < 0) {
-		if (p->landlock != SB_LANDLOCK_REQUIRED)
+		if (p->landlock != SB_LANDLOCK_REQUIRED) {
+			*err = (struct sb_err)SB_ERR_INIT;
 			return 0;
-		r = sb_fail(err, errno, "Landlock is required by the policy but unavailable");
-		sb_hint(err, "it needs Linux 5.13 with CONFIG_SECURITY_LANDLOCK and 'landlock' in the lsm= boot "
-			     "list; or say 'landlock auto' to run without it");
-		return r;
+		}
+		sb_wrap(err, "Landlock is required by the policy but unavailable");
+		sb_hint(err, "or say 'landlock auto' to run without it");
+		return abi;
 	}
 	attr.handled_access_fs = handled_fs(abi);
 	if (abi >= 6)

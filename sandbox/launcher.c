@@ -130,23 +130,13 @@ static uint64_t clone_flags(const struct sb_plan *p)
 	return f;
 }
 
-/* The usual reasons a user namespace cannot be made, with the knob. */
+/* The usual reasons a user namespace cannot be made are named with their
+ * knob by the user namespace layer (doctor says the same). */
 static int clone_failed(int e, struct sb_err *err)
 {
-	int r;
-
-	if (e == ENOSPC || e == EUSERS) {
-		r = sb_failx(err, e, "cannot create a user namespace: the limit user.max_user_namespaces is 0 or used up");
-		sb_hint(err, "sysctl -w user.max_user_namespaces=15000");
-	} else if (e == EPERM) {
-		r = sb_failx(err, e, "cannot create a user namespace: the kernel refused (unprivileged user namespaces are disabled)");
-		sb_hint(err, "Debian: sysctl -w kernel.unprivileged_userns_clone=1; Ubuntu 24.04: sysctl -w "
-			     "kernel.apparmor_restrict_unprivileged_userns=0 or give sandbox an AppArmor profile with 'userns,'; "
-			     "in a container, allow clone/unshare of user namespaces in its seccomp profile");
-	} else {
-		r = sb_fail(err, e, "create the sandbox's namespaces (clone3)");
-	}
-	return r;
+	if (e == ENOSPC || e == EUSERS || e == EPERM)
+		return userns_explain(e, err);
+	return sb_fail(err, e, "create the sandbox's namespaces (clone3)");
 }
 
 static int spawn(struct run *r, struct sb_err *err)

@@ -22,6 +22,16 @@ int userns_drop(const struct sb_plan *p, struct sb_err *err);
 uid_t userns_outside_uid(const struct sb_plan *p);
 gid_t userns_outside_gid(const struct sb_plan *p);
 
+/* userns_probe.c (anyone): why a user namespace cannot be made, as an error
+ * naming the sysctl (or AppArmor, or a container's seccomp) and the fix;
+ * the launcher's clone failure and doctor both say it this way. */
+int userns_explain(int e, struct sb_err *err);
+/* userns_probe.c (anyone): make the namespaces a run makes, in a child that
+ * exits at once; 0, or -errno with userns_explain's message. */
+int userns_probe(struct sb_err *err);
+/* A number from /proc/sys (path), or -1 when absent or unreadable. */
+long userns_sysctl(const char *path);
+
 /* mounts.c (init): build the new root and pivot into it; the trees of
  * "own" binds go to the command's ids. */
 int mounts_child(const struct sb_plan *p, struct sb_err *err);
@@ -32,6 +42,10 @@ void mounts_release(const struct sb_plan *p);
 /* timens.c (init, before the mounts): a time namespace for the payload
  * with the plan's clock offsets. */
 int timens_child(const struct sb_plan *p, struct sb_err *err);
+/* timens.c (anyone): can a time namespace be made here (in a child, inside
+ * a user namespace, as init would)? 0 when it can (or when no user
+ * namespace could be made to try), else -errno with the hint. */
+int timens_probe(struct sb_err *err);
 /* timens.c (payload): a CLOCK_MONOTONIC reading inside, as the host's. */
 uint64_t timens_host_monotonic(const struct sb_plan *p, uint64_t ns);
 
@@ -65,5 +79,8 @@ void limits_use(const struct sb_enforcement *enf);
 int limits_child(const struct sb_plan *p, struct sb_err *err);
 int limits_no_new_privs(struct sb_err *err);
 
+/* landlock.c (anyone): the kernel's Landlock ABI version (>= 1), or -errno
+ * with what is missing and how to get it (disabled at boot, not built). */
+int landlock_probe(struct sb_err *err);
 /* landlock.c (payload, after no_new_privs): filesystem rules and scoping. */
 int landlock_child(const struct sb_plan *p, struct sb_err *err);

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,18 @@ int seccomp_default_action(const struct sb_plan *p, char *buf, size_t len, const
 struct sb_harden;
 typedef void (*seccomp_overruled_fn)(void *ctx, const struct sb_harden *h, const struct sb_sysrule *rule);
 int seccomp_overruled(const struct sb_plan *p, seccomp_overruled_fn fn, void *ctx, struct sb_err *err);
+
+/* What this kernel offers the filter layer (seccomp_probe.c). */
+struct sb_seccomp_probe {
+	bool filter; /* seccomp filters exist: without them no run can start */
+	bool user_notif; /* SECCOMP_RET_USER_NOTIF: --syscalls-log and learn */
+	bool cache; /* per-syscall "always allowed" cache (told by the version) */
+	char actions[256]; /* actions_avail as the kernel lists them */
+	char kernel[32]; /* "6.18" */
+};
+
+/* Anyone: read-only probe; loads nothing. */
+void seccomp_probe(struct sb_seccomp_probe *pr);
 
 /* Print the @sets, the always-on hardening and the named constants (for
  * `sandbox explain`). */

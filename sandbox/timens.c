@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -57,6 +58,34 @@ static int write_offset(int fd, const char *clock, int64_t ns, struct sb_err *er
 	return sb_fail(err, errno, "write the %s offset to /proc/self/timens_offsets", clock);
 }
 
+/* The one way to say the kernel lacks them (the run and doctor). */
+static int no_timens(int e, struct sb_err *err)
+{
+	int r = sb_fail(err, e, "create a time namespace");
+
+	if (e == EINVAL)
+		sb_hint(err, "the kernel lacks time namespaces (Linux 5.6 with CONFIG_TIME_NS); drop --time-offset");
+	return r;
+}
+
+int timens_probe(struct sb_err *err)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return sb_fail(err, errno, "fork a probe");
+	/* As init does it: inside a new user namespace, then the time one. */
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) < 0 ? 0 : unshare(CLONE_NEWTIME) == 0 ? 0 : errno);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return sb_fail(err, errno, "wait for the probe");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		return 0;
+	return no_timens(WEXITSTATUS(st), err);
+}
+
 int timens_child(const struct sb_plan *p, struct sb_err *err)
 {
 	_cleanup_close_ int fd = -1;
@@ -64,12 +93,8 @@ int timens_child(const struct sb_plan *p, struct sb_err *err)
 
 	if (!p->time_ns.new_ns)
 		return 0;
-	if (unshare(CLONE_NEWTIME) < 0) {
-		r = sb_fail(err, errno, "create a time namespace");
-		if (errno == EINVAL)
-			sb_hint(err, "the kernel lacks time namespaces (Linux 5.6 with CONFIG_TIME_NS); drop --time-offset");
-		return r;
-	}
+	if (unshare(CLONE_NEWTIME) < 0)
+		return no_timens(errno, err);
 	/* A root caller's init changed its uid to the mapped one, which made
 	 * it non-dumpable and its /proc files root's: dumpable again for this
 	 * write (init hides itself before the payload runs: hide_from_proc). */
