@@ -57,11 +57,10 @@ static enum sb_enforce enf(bool set, bool have_cg, enum sb_enforce fallback)
 	return have_cg ? SB_ENF_CGROUP : fallback;
 }
 
-static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, bool cg)
+void cgroup_enforcement(const struct sb_plan *p, bool cg, struct sb_enforcement *e)
 {
 	const struct sb_limits *l = &p->limits;
 	enum sb_enforce rl = l->best_effort ? SB_ENF_RLIMIT : SB_ENF_NONE;
-	struct sb_enforcement *e = &res->enf;
 
 	e->memory = enf(l->memory, cg, rl); /* RLIMIT_AS */
 	e->pids = enf(l->pids, cg, rl); /* RLIMIT_NPROC */
@@ -72,6 +71,11 @@ static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, boo
 	e->output = l->output_limit ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->open_files = l->open_files ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->stack = (l->stack || l->stack_unlimited) ? SB_ENF_RLIMIT : SB_ENF_NONE;
+}
+
+static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, bool cg)
+{
+	cgroup_enforcement(p, cg, &res->enf);
 }
 
 static char detect(void)
@@ -133,6 +137,32 @@ static void init_state(struct cg_state *s, const struct sb_plan *p)
 	for (int c = 0; c < CG1_MAX; c++)
 		s->v1_tasks_fd[c] = -1;
 	s->n_cpus = count_cpus(p);
+}
+
+void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *out)
+{
+	struct sb_err err = SB_ERR_INIT;
+	struct cg_needs n;
+	struct cg_where w;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	needs_of(p, &n);
+	where_of(p, &w);
+	out->version = detect();
+	out->needed = n.any;
+	out->origin = w.origin ? w.origin : "own cgroup";
+	if (out->version == '2')
+		r = cgroup_v2_where(&n, &w, out, &err);
+	else if (out->version == '1')
+		r = cgroup_v1_where(&n, &w, out, &err);
+	else
+		r = sb_failx(&err, ENOENT, "no cgroup file system is mounted at %s", CG_MOUNT);
+	out->usable = r == 0;
+	if (r < 0) {
+		how_to(&err);
+		snprintf(out->why, sizeof(out->why), "%s", err.msg);
+	}
 }
 
 int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res, struct sb_err *err)

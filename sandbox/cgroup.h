@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -26,6 +27,26 @@ struct sb_cgroup {
  * res->enf with how each limit will be enforced. */
 int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res,
 		   struct sb_err *err);
+
+/* Where a run's cgroup would go for plan p and whether it can be made,
+ * decided as cgroup_prepare decides, creating and moving nothing (explain,
+ * doctor). "usable" is false with why (and its how-to) when the plan's
+ * limits need a cgroup that cannot be had; when no limit needs one it says
+ * whether one could be had anyway. */
+struct sb_cgroup_where {
+	char version; /* '1', '2', or 0: no cgroup file system mounted */
+	bool needed; /* the plan's limits need a cgroup */
+	bool usable; /* a run's cgroup can be made there */
+	const char *origin; /* "--cgroup-parent", "SANDBOX_CGROUP" or "own cgroup" */
+	char parent[PATH_MAX]; /* v2: the parent; v1: the memory hierarchy's */
+	char controllers[256]; /* v2: available there; v1: the hierarchies writable */
+	char why[1024]; /* when !usable: cgroup_prepare's error, hints included */
+};
+void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *w);
+
+/* How each limit of p would be enforced with (have_cg) or without a cgroup:
+ * SB_ENF_NONE for a set limit means the run would fail (strict). */
+void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *enf);
 
 /* Launcher, after clone, before GO: move pid in when clone3's
  * CLONE_INTO_CGROUP was not available (v2; v1 joins in cgroup_child). */

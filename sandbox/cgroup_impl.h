@@ -60,6 +60,10 @@ bool cgroup_v1_event(struct cg_state *s, struct sb_result *res);
 void cgroup_v1_collect(struct cg_state *s, struct sb_result *res);
 void cgroup_v1_release(struct cg_state *s);
 
+/* Dry runs of the back ends' own parent lookup (cgroup_where). */
+int cgroup_v1_where(const struct cg_needs *n, const struct cg_where *w, struct sb_cgroup_where *out, struct sb_err *err);
+int cgroup_v2_where(const struct cg_needs *n, const struct cg_where *w, struct sb_cgroup_where *out, struct sb_err *err);
+
 int cgroup_v2_create(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
 		     struct cg_state *s, struct sb_err *err);
 long long cgroup_v2_usage_us(struct cg_state *s);

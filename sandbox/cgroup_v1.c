@@ -382,3 +382,33 @@ void cgroup_v1_release(struct cg_state *s)
 		s->v1dir[c][0] = '\0';
 	}
 }
+
+int cgroup_v1_where(const struct cg_needs *n, const struct cg_where *w, struct sb_cgroup_where *out, struct sb_err *err)
+{
+	struct own o;
+	char dir[PATH_MAX];
+	size_t len = 0;
+	int r = 0;
+
+	own_cgroups(&o);
+	out->controllers[0] = '\0';
+	for (int c = 0; c < CG1_MAX; c++) {
+		struct sb_err e = SB_ERR_INIT;
+		int want = wanted((enum cg1_ctl)c, n);
+
+		if (parent_dir((enum cg1_ctl)c, &o, w, dir, &e) == 0) {
+			len += (size_t)snprintf(out->controllers + len, sizeof(out->controllers) - len, "%s%s",
+						len ? " " : "", ctl_names[c]);
+			if (!out->parent[0] || c == CG1_MEMORY)
+				snprintf(out->parent, sizeof(out->parent), "%s", dir);
+		} else if (want == 2 && r == 0) {
+			*err = e;
+			r = -(e.errnum ? e.errnum : EPERM);
+		} else if (c == CG1_MEMORY && !out->parent[0]) {
+			snprintf(out->parent, sizeof(out->parent), "%s", dir);
+		}
+	}
+	if (r == 0 && len == 0)
+		r = sb_failx(err, ENOENT, "no usable cgroup v1 hierarchy (none of memory, pids, cpu, cpuacct, cpuset is writable)");
+	return r;
+}

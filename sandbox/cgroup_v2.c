@@ -69,7 +69,8 @@ static int enter_supervisor(const char *scope, struct sb_err *err)
 	return cg_write(leaf, "cgroup.procs", "0", err);
 }
 
-static int find_parent(const struct cg_needs *n, const struct cg_where *w, char *parent, struct sb_err *err)
+/* dry: only say where (cgroup_where); the real run may move the launcher. */
+static int find_parent(const struct cg_needs *n, const struct cg_where *w, char *parent, bool dry, struct sb_err *err)
 {
 	char own[PATH_MAX];
 	const char *base;
@@ -98,7 +99,7 @@ static int find_parent(const struct cg_needs *n, const struct cg_where *w, char 
 	snprintf(parent, PATH_MAX, "%s", own);
 	/* Only limits justify moving the launcher; a run that merely wants
 	 * figures makes do with what the scope offers as it is. */
-	return n->any ? enter_supervisor(own, err) : 0;
+	return n->any && !dry ? enter_supervisor(own, err) : 0;
 }
 
 static bool has_word(const char *text, const char *word)
@@ -203,7 +204,7 @@ int cgroup_v2_create(const struct sb_plan *p, const struct cg_needs *n, const st
 	char parent[PATH_MAX], name[64];
 	int r;
 
-	r = find_parent(n, w, parent, err);
+	r = find_parent(n, w, parent, false, err);
 	if (r < 0)
 		return r;
 	r = enable_all(parent, n, s, err);
@@ -320,4 +321,23 @@ void cgroup_v2_release(struct cg_state *s)
 	if (s->dir[0])
 		cg_rmdir(s->dir);
 	s->dir[0] = '\0';
+}
+
+int cgroup_v2_where(const struct cg_needs *n, const struct cg_where *w, struct sb_cgroup_where *out, struct sb_err *err)
+{
+	static const char *const ctls[] = { "memory", "pids", "cpu", "cpuset" };
+	const bool need[] = { n->memory, n->pids, n->cpus, n->cpuset };
+	char avail[256] = "";
+	int r;
+
+	r = find_parent(n, w, out->parent, true, err);
+	if (r < 0)
+		return r;
+	cg_read(out->parent, "cgroup.controllers", avail, sizeof(avail));
+	avail[strcspn(avail, "\n")] = '\0';
+	snprintf(out->controllers, sizeof(out->controllers), "%s", avail);
+	for (size_t i = 0; i < sizeof(ctls) / sizeof(ctls[0]); i++)
+		if (need[i] && !has_word(avail, ctls[i]))
+			return sb_failx(err, EPERM, "the %s controller is not delegated to cgroup %s", ctls[i], out->parent);
+	return 0;
 }

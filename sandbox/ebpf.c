@@ -195,13 +195,11 @@ static void stand_ins(const struct sb_plan *p, struct sb_ebpf_result *r)
 	r->devices = has_dev ? SB_WALL_MOUNTS : SB_WALL_NONE;
 }
 
-static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_result *res,
-			 struct sb_err *err)
+int ebpf_without(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_err *err)
 {
 	const char *need = ebpf_needed_by(p);
 	int r;
 
-	snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", pr->why);
 	if (p->ebpf == SB_EBPF_BEST_EFFORT || (p->ebpf != SB_EBPF_REQUIRED && !need))
 		return 0;
 	if (p->ebpf == SB_EBPF_OFF)
@@ -221,6 +219,13 @@ static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr
 	sb_hint(err, "%s", pr->hint);
 	sb_hint(err, "or let the other walls stand in: --ebpf best-effort");
 	return r;
+}
+
+static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_result *res,
+			 struct sb_err *err)
+{
+	snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", pr->why);
+	return ebpf_without(p, pr, err);
 }
 
 /* A launcher killed by SIGKILL leaves its "sandbox-PID" behind; its

@@ -45,6 +45,11 @@ void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr);
  * messages ("socket-families"), or NULL when it holds none. */
 const char *ebpf_needed_by(const struct sb_plan *p);
 
+/* Anyone (the run, doctor): when eBPF is not permitted (pr), may a run of
+ * p go on with the other walls standing in (0), or must it fail (-errno,
+ * with the message and hints the run gives)? */
+int ebpf_without(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_err *err);
+
 /* Launcher, before clone, after cgroup_prepare: load the programs the plan
  * needs and attach them to the run's v2 cgroup (cg's, or one of our own on
  * a hybrid host). Fails closed (125 with a hint) when a rule needs eBPF and

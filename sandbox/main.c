@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "launcher.h"
+#include "doctor.h"
 #include "learn.h"
 #include "report.h"
 
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 	      "  sandbox seccomp-export [OPTIONS] > FILE     write the syscall filter as raw BPF\n"
 	      "  sandbox policies                            list the policies found and where\n"
 	      "  sandbox learn [OPTIONS] -o FILE -- CMD      run CMD with everything recorded, write a policy for it\n"
+	      "  sandbox doctor [--json]                     what this host offers, each with its fix\n"
 	      "  sandbox --version | --help | run --help\n",
 	      f);
 }
@@ -113,6 +115,8 @@ int main(int argc, char **argv)
 		return cmd_policies(argc - 2, argv + 2);
 	if (strcmp(argv[1], "learn") == 0)
 		return cmd_learn(argc - 2, argv + 2);
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 2, argv + 2);
 	fprintf(stderr, "sandbox: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 125;

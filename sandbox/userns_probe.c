@@ -47,11 +47,12 @@ int userns_explain(int e, struct sb_err *err)
 			r = sb_failx(err, e, "cannot create a user namespace: the sysctl user.max_user_namespaces is 0");
 		else
 			r = sb_failx(err, e, "cannot create a user namespace: user.max_user_namespaces is used up");
-		sb_hint(err, "as root: sysctl -w user.max_user_namespaces=15000 (and the same line in "
-			     "/etc/sysctl.d/50-userns.conf to keep it)");
+		sb_hint(err, "as root: sysctl -w user.max_user_namespaces=15000; to keep it, put "
+			     "user.max_user_namespaces=15000 in /etc/sysctl.d/50-userns.conf");
 	} else if (e == EPERM && userns_sysctl(UNPRIV_CLONE) == 0) {
 		r = sb_failx(err, e, "cannot create a user namespace: the sysctl kernel.unprivileged_userns_clone is 0");
-		sb_hint(err, "as root: sysctl -w kernel.unprivileged_userns_clone=1 (and in /etc/sysctl.d/ to keep it)");
+		sb_hint(err, "as root: sysctl -w kernel.unprivileged_userns_clone=1; to keep it, put "
+			     "kernel.unprivileged_userns_clone=1 in /etc/sysctl.d/50-userns.conf");
 	} else if (e == EPERM && userns_sysctl(APPARMOR_RESTRICT) == 1) {
 		r = sb_failx(err, e, "cannot create a user namespace: AppArmor restricts unprivileged ones "
 				     "(kernel.apparmor_restrict_unprivileged_userns is 1)");
@@ -59,8 +60,8 @@ int userns_explain(int e, struct sb_err *err)
 			     "AppArmor profile with 'userns,'");
 	} else if (e == EPERM) {
 		r = sb_failx(err, e, "cannot create a user namespace: the kernel refused (EPERM)");
-		sb_hint(err, "in a container, allow clone/unshare of user namespaces in its seccomp profile "
-			     "(docker: --security-opt seccomp=unconfined); on Debian check "
+		sb_hint(err, "in a container, allow clone/unshare of user namespaces in its seccomp profile"
+			     ", e.g. docker --security-opt seccomp=unconfined; on Debian check "
 			     "kernel.unprivileged_userns_clone, on Ubuntu kernel.apparmor_restrict_unprivileged_userns");
 	} else {
 		r = sb_fail(err, e, "create the sandbox's namespaces");
