@@ -86,6 +86,22 @@ static void check_userns(struct doctor_facts *f, struct doctor_line *l)
 	snprintf(l->detail + strlen(l->detail), sizeof(l->detail) - strlen(l->detail), " (%s)", knobs);
 }
 
+static void check_subids(struct doctor_facts *f, struct doctor_line *l)
+{
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_subids ids;
+
+	f->subids = userns_subids(&ids, &err) == 0;
+	if (!f->subids) {
+		from_err(l, DOCTOR_MISSING, err.msg);
+		snprintf(l->detail + strlen(l->detail), sizeof(l->detail) - strlen(l->detail),
+			 ": only --map-to subuid needs it");
+		return;
+	}
+	say(l, DOCTOR_OK, "newuidmap and newgidmap usable; uids %lu-%lu, gids %lu-%lu are yours (--map-to subuid)",
+	    ids.uid_start, ids.uid_start + ids.uid_count - 1, ids.gid_start, ids.gid_start + ids.gid_count - 1);
+}
+
 /* v2: delegated (systemd) or not; v1: which hierarchies are writable. */
 static void check_cgroup(struct doctor_facts *f, struct doctor_line *l)
 {
@@ -297,6 +313,8 @@ static void judge_layers(struct judge *j, const struct doctor_facts *f, const st
 		add(j, DV_NEEDS_FIX, "'landlock required' and this kernel has no Landlock (see landlock above)");
 	if (p->syscalls_log && !f->user_notif)
 		add(j, DV_NEEDS_FIX, "syscalls-log needs seccomp user notification (see seccomp above)");
+	if (p->map_subids && !f->subids)
+		add(j, DV_NEEDS_FIX, "map-to subuid needs newuidmap and a subordinate range (see subordinate ids above)");
 	if (p->time_ns.new_ns && !f->timens)
 		add(j, DV_NEEDS_FIX, "time-offset needs a time namespace (see time namespaces above)");
 	if (p->net == SB_NET_USER && !f->tun)
@@ -368,6 +386,7 @@ static const struct {
 	const char *id, *title;
 } checks[DC_MAX] = {
 	[DC_USERNS] = { check_userns, "userns", "user namespaces" },
+	[DC_SUBIDS] = { check_subids, "subids", "subordinate ids" },
 	[DC_CGROUP] = { check_cgroup, "cgroup", "cgroup" },
 	[DC_SECCOMP] = { check_seccomp, "seccomp", "seccomp" },
 	[DC_LANDLOCK] = { check_landlock, "landlock", "Landlock" },

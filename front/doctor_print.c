@@ -159,9 +159,10 @@ static void json_facts(FILE *f, const struct doctor_facts *x, enum doctor_check 
 		break;
 	case DC_TIMENS:
 	case DC_TUN:
-		fprintf(f, ", \"usable\": %s", (c == DC_TIMENS ? x->timens : x->tun) ? "true" : "false");
-		break;
 	case DC_SUBIDS:
+		fprintf(f, ", \"usable\": %s",
+			(c == DC_TIMENS ? x->timens : c == DC_TUN ? x->tun : x->subids) ? "true" : "false");
+		break;
 	case DC_NET_HELPER:
 	case DC_MAX:
 		break;

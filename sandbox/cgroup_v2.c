@@ -323,6 +323,32 @@ void cgroup_v2_release(struct cg_state *s)
 	s->dir[0] = '\0';
 }
 
+/* What enable() would meet: a needed controller not yet on for the
+ * parent's children, and processes other than this one in the parent
+ * (the launcher moves only itself out): "no internal processes". */
+static int others_inside(const struct cg_needs *n, const char *parent, struct sb_err *err)
+{
+	char on[256] = "", procs[4096] = "", me[24];
+	int r;
+
+	cg_read(parent, "cgroup.subtree_control", on, sizeof(on));
+	if ((!n->memory || has_word(on, "memory")) && (!n->pids || has_word(on, "pids")) &&
+	    (!n->cpus || has_word(on, "cpu")) && (!n->cpuset || has_word(on, "cpuset")))
+		return 0;
+	if (cg_read(parent, "cgroup.procs", procs, sizeof(procs)) < 0)
+		return 0;
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	for (char *t = strtok(procs, "\n"); t; t = strtok(NULL, "\n"))
+		if (strcmp(t, me) != 0) {
+			r = sb_failx(err, EBUSY, "cgroup %s holds other processes (pid %s)", parent, t);
+			sb_hint(err, "cgroup v2 lets only a cgroup without processes give controllers to its children: "
+				     "start sandbox alone in its scope, or point --cgroup-parent/SANDBOX_CGROUP at an empty "
+				     "delegated child");
+			return r;
+		}
+	return 0;
+}
+
 int cgroup_v2_where(const struct cg_needs *n, const struct cg_where *w, struct sb_cgroup_where *out, struct sb_err *err)
 {
 	static const char *const ctls[] = { "memory", "pids", "cpu", "cpuset" };
@@ -339,5 +365,5 @@ int cgroup_v2_where(const struct cg_needs *n, const struct cg_where *w, struct s
 	for (size_t i = 0; i < sizeof(ctls) / sizeof(ctls[0]); i++)
 		if (need[i] && !has_word(avail, ctls[i]))
 			return sb_failx(err, EPERM, "the %s controller is not delegated to cgroup %s", ctls[i], out->parent);
-	return 0;
+	return others_inside(n, out->parent, err);
 }

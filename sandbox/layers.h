@@ -29,6 +29,13 @@ int userns_explain(int e, struct sb_err *err);
 /* userns_probe.c (anyone): make the namespaces a run makes, in a child that
  * exits at once; 0, or -errno with userns_explain's message. */
 int userns_probe(struct sb_err *err);
+/* userns.c (anyone): the caller's subordinate ids for --map-to subuid, or
+ * -errno saying what is missing (uidmap's helpers, their setuid bit, a
+ * range in /etc/subuid or /etc/subgid) with the fix. Reads only. */
+struct sb_subids {
+	unsigned long uid_start, uid_count, gid_start, gid_count;
+};
+int userns_subids(struct sb_subids *out, struct sb_err *err);
 /* A number from /proc/sys (path), or -1 when absent or unreadable. */
 long userns_sysctl(const char *path);
 

@@ -34,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -119,6 +121,43 @@ static const char *helper_path(const char *name)
 			return buf;
 	}
 	return NULL;
+}
+
+/* A helper that can do its job: setuid root, or file capabilities. */
+static int helper_usable(const char *name, struct sb_err *err)
+{
+	const char *path = helper_path(name);
+	struct stat st;
+	int r;
+
+	if (!path) {
+		r = sb_failx(err, ENOENT, "%s not found", name);
+		sb_hint(err, "install the uidmap package (apt-get install uidmap)");
+		return r;
+	}
+	if (stat(path, &st) == 0 && !(st.st_uid == 0 && (st.st_mode & S_ISUID)) &&
+	    getxattr(path, "security.capability", NULL, 0) <= 0) {
+		r = sb_failx(err, EPERM, "%s is neither setuid root nor has file capabilities", path);
+		sb_hint(err, "as root: chmod u+s %s, or reinstall uidmap", path);
+		return r;
+	}
+	return 0;
+}
+
+int userns_subids(struct sb_subids *out, struct sb_err *err)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *name = pw ? pw->pw_name : NULL;
+	int r;
+
+	r = helper_usable("newuidmap", err);
+	if (r == 0)
+		r = helper_usable("newgidmap", err);
+	if (r == 0)
+		r = find_range("/etc/subuid", name, getuid(), &out->uid_start, &out->uid_count, err);
+	if (r == 0)
+		r = find_range("/etc/subgid", name, getuid(), &out->gid_start, &out->gid_count, err);
+	return r;
 }
 
 /* Start "HELPER PID 0 OWN 1 INSIDE SUB 1"; *child gets its pid. */
