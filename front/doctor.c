@@ -9,7 +9,8 @@
  * (in a child that exits at once) and userns_explain() words a refusal as
  * a failing run does; cgroup_where() is cgroup_prepare's own decision
  * without the mkdir; landlock_probe(), seccomp_probe(), timens_probe() and
- * ebpf_probe() are the layers' own. doctor adds only what no run decides:
+ * ebpf_probe(), userns_subids() and net_user_probe() are the layers' own.
+ * doctor adds only what no run decides:
  * /dev/net/tun, which the user-mode stack opens itself.
  */
 #include "doctor.h"
@@ -230,6 +231,18 @@ static void check_timens(struct doctor_facts *f, struct doctor_line *l)
 		from_err(l, DOCTOR_MISSING, err.msg);
 }
 
+static void check_net_helper(struct doctor_facts *f, struct doctor_line *l)
+{
+	struct sb_err err = SB_ERR_INIT;
+	const char *helper = NULL;
+
+	f->net_helper = net_user_probe(&helper, &err) == 0;
+	if (f->net_helper)
+		say(l, DOCTOR_OK, "pasta at %s, and a default route for it to copy (--net user)", helper);
+	else
+		from_err(l, DOCTOR_MISSING, err.msg);
+}
+
 /* The user-mode stack opens /dev/net/tun inside the run's namespace. */
 static void check_tun(struct doctor_facts *f, struct doctor_line *l)
 {
@@ -317,6 +330,8 @@ static void judge_layers(struct judge *j, const struct doctor_facts *f, const st
 		add(j, DV_NEEDS_FIX, "map-to subuid needs newuidmap and a subordinate range (see subordinate ids above)");
 	if (p->time_ns.new_ns && !f->timens)
 		add(j, DV_NEEDS_FIX, "time-offset needs a time namespace (see time namespaces above)");
+	if (p->net == SB_NET_USER && !f->net_helper)
+		add(j, DV_NEEDS_FIX, "net user needs pasta and a default route (see user-mode network above)");
 	if (p->net == SB_NET_USER && !f->tun)
 		add(j, DV_NEEDS_FIX, "net user needs /dev/net/tun (see above)");
 	ebpf_probe(p, &pr);
@@ -391,6 +406,7 @@ static const struct {
 	[DC_SECCOMP] = { check_seccomp, "seccomp", "seccomp" },
 	[DC_LANDLOCK] = { check_landlock, "landlock", "Landlock" },
 	[DC_EBPF] = { check_ebpf, "ebpf", "eBPF" },
+	[DC_NET_HELPER] = { check_net_helper, "net_helper", "user-mode network" },
 	[DC_TIMENS] = { check_timens, "timens", "time namespaces" },
 	[DC_TUN] = { check_tun, "tun", "/dev/net/tun" },
 };

@@ -48,7 +48,7 @@ struct doctor_policy {
 
 /* What the checks found, as values (the JSON carries them too). */
 struct doctor_facts {
-	bool userns, subids, seccomp, user_notif, action_cache, landlock, timens, tun, ebpf;
+	bool userns, subids, seccomp, user_notif, action_cache, landlock, timens, tun, ebpf, net_helper;
 	long max_userns, unpriv_clone, apparmor_restrict; /* -1: absent */
 	int landlock_abi; /* -errno when none */
 	char seccomp_actions[256];

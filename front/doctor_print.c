@@ -160,10 +160,12 @@ static void json_facts(FILE *f, const struct doctor_facts *x, enum doctor_check 
 	case DC_TIMENS:
 	case DC_TUN:
 	case DC_SUBIDS:
-		fprintf(f, ", \"usable\": %s",
-			(c == DC_TIMENS ? x->timens : c == DC_TUN ? x->tun : x->subids) ? "true" : "false");
-		break;
 	case DC_NET_HELPER:
+		fprintf(f, ", \"usable\": %s",
+			(c == DC_TIMENS ? x->timens : c == DC_TUN ? x->tun : c == DC_SUBIDS ? x->subids : x->net_helper)
+				? "true"
+				: "false");
+		break;
 	case DC_MAX:
 		break;
 	}

@@ -44,6 +44,7 @@
 
 struct learn_args {
 	const char *out; /* -o FILE */
+	char hosts[PATH_MAX]; /* the learning run's /etc/hosts, removed at the end */
 	bool append, errno_default, help;
 	char **run_argv; /* what cli_parse gets: the run options and the command */
 	int run_argc;
@@ -289,11 +290,52 @@ static int host_binds(struct sb_plan *p, struct sb_err *err)
 	return 0;
 }
 
+/* The name host-loopback means the host's loopback in a run with --net
+ * user (net.c writes it into the run's /etc/hosts); learning shares the
+ * host's network, where that is 127.0.0.1 and ::1: the same command line
+ * then works in both. A copy of the host's /etc/hosts with the name added,
+ * bound over it for the learning run only; *path is removed afterwards. */
+static int hosts_file(struct sb_plan *p, char *path, size_t len, struct sb_err *err)
+{
+	struct sb_mount m = { .kind = SB_MOUNT_RO_BIND };
+	FILE *in = fopen("/etc/hosts", "re"), *out;
+	char line[1024];
+	int fd;
+
+	snprintf(path, len, "%s/sandbox-learn-hosts.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(path);
+	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		if (in)
+			fclose(in);
+		path[0] = '\0';
+		return sb_fail(err, errno, "learn: a hosts file for the learning run");
+	}
+	while (in && fgets(line, sizeof(line), in))
+		fputs(line, out);
+	fputs("127.0.0.1 host-loopback\n::1 host-loopback\n", out);
+	if (in)
+		fclose(in);
+	fchmod(fileno(out), 0644);
+	if (fclose(out) != 0)
+		return sb_fail(err, errno, "learn: write %s", path);
+	m.src = strdup(path);
+	m.dst = strdup("/etc/hosts");
+	if (!m.src || !m.dst || plan_add_mount(p, &m) < 0) {
+		free(m.src);
+		free(m.dst);
+		return sb_fail(err, ENOMEM, "learn");
+	}
+	return 0;
+}
+
 /* Turn the plan the options describe into the learning run's. */
-static int learning_plan(struct sb_plan *p, struct sb_err *err)
+static int learning_plan(struct sb_plan *p, char *hosts, size_t len, struct sb_err *err)
 {
 	int r = p->rootfs ? 0 : host_binds(p, err);
 
+	if (r == 0 && !p->rootfs)
+		r = hosts_file(p, hosts, len, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < p->n_mounts; i++) {
@@ -531,7 +573,7 @@ static int plans(struct learn_args *a, struct sb_plan *base, struct sb_plan *run
 	if (r == 0)
 		r = cli_parse(a->run_argc, a->run_argv, run, false, err);
 	if (r == 0)
-		r = learning_plan(run, err);
+		r = learning_plan(run, a->hosts, sizeof(a->hosts), err);
 	return r;
 }
 
@@ -572,6 +614,8 @@ static int learn(struct learn_args *a, struct sb_observed *o, struct sb_plan *ba
 
 static void args_free(struct learn_args *a)
 {
+	if (a->hosts[0])
+		unlink(a->hosts);
 	free(a->run_argv);
 	for (size_t i = 0; i < a->ctx.n_includes; i++)
 		free(a->ctx.includes[i]);

@@ -604,6 +604,23 @@ static bool is_loopback(const struct sb_obs_net *n)
 	return memcmp(n->addr, mapped, 12) == 0 && (n->addr[12] == 127 || memcmp(n->addr + 12, any6, 4) == 0);
 }
 
+/* A UDP connect to where a TCP connect also went: glibc's getaddrinfo
+ * connects a datagram socket to each candidate to learn the source address
+ * it would use (RFC 6724 sorting); no packet leaves, no rule is needed. */
+static bool probe_connect(const struct sb_observed *o, const struct sb_obs_net *n)
+{
+	if (n->op != SB_OBS_CONNECT || n->type != SOCK_DGRAM)
+		return false;
+	for (size_t i = 0; i < o->n_net; i++) {
+		const struct sb_obs_net *t = &o->net[i];
+
+		if (t->op == SB_OBS_CONNECT && t->type == SOCK_STREAM && t->family == n->family && t->port == n->port &&
+		    memcmp(t->addr, n->addr, sizeof(t->addr)) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The nameservers of the host's resolv.conf, as text. */
 static void nameservers(struct strv *ns)
 {
@@ -640,7 +657,7 @@ static void net_dests(const struct sb_observed *o, struct strv *dests, struct st
 		const char *udp = n->type == SOCK_DGRAM ? "/udp" : "";
 		bool own = false, dns = false;
 
-		if (n->op == SB_OBS_BIND || n->port == 0)
+		if (n->op == SB_OBS_BIND || n->port == 0 || probe_connect(o, n))
 			continue;
 		for (size_t j = 0; j < o->n_net && !own; j++)
 			own = o->net[j].op == SB_OBS_BIND && o->net[j].port == n->port;

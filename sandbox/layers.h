@@ -56,6 +56,10 @@ int timens_probe(struct sb_err *err);
 /* timens.c (payload): a CLOCK_MONOTONIC reading inside, as the host's. */
 uint64_t timens_host_monotonic(const struct sb_plan *p, uint64_t ns);
 
+/* net.c (anyone: the run, doctor): what --net user needs from the host
+ * before anything starts: pasta (*helper gets its path) and a default route
+ * for it to copy; -errno with the package or the reason otherwise. */
+int net_user_probe(const char **helper, struct sb_err *err);
 /* net.c (launcher, before clone): --net user: find pasta, resolve the
  * allow-list's names once, check published host ports are free. */
 int net_prepare(const struct sb_plan *p, struct sb_err *err);

@@ -240,6 +240,30 @@ static int build_files(const struct sb_plan *p)
 	return r ? -ENOMEM : 0;
 }
 
+/* pasta copies the host's default route into the run's namespace. */
+static int default_route(struct sb_err *err)
+{
+	net.n_hostlo = 0;
+	read_gateways();
+	if (net.n_hostlo == 0) {
+		sb_failx(err, ENETUNREACH, "--net user: the host has no default route for pasta to copy");
+		sb_hint(err, "pasta takes the run's addresses and gateway from the host's default route");
+		return -ENETUNREACH;
+	}
+	return 0;
+}
+
+int net_user_probe(const char **helper, struct sb_err *err)
+{
+	struct net_pasta h = { .pid = -1, .pidfd = -1 };
+	int r = net_pasta_find(&h, err);
+
+	if (r < 0)
+		return r;
+	*helper = h.path;
+	return default_route(err);
+}
+
 int net_prepare(const struct sb_plan *p, struct sb_err *err)
 {
 	int r;
@@ -247,14 +271,10 @@ int net_prepare(const struct sb_plan *p, struct sb_err *err)
 	if (p->net != SB_NET_USER)
 		return 0;
 	r = net_pasta_find(&net.pasta, err);
+	if (r == 0)
+		r = default_route(err);
 	if (r < 0)
 		return r;
-	read_gateways();
-	if (net.n_hostlo == 0) {
-		sb_failx(err, ENETUNREACH, "--net user: the host has no default route for pasta to copy");
-		sb_hint(err, "pasta takes the run's addresses and gateway from the host's default route");
-		return -ENETUNREACH;
-	}
 	r = netgrants_build(p, lookup, &net.g, err);
 	if (r < 0)
 		return r;

@@ -70,6 +70,9 @@ Test(doctor, as_the_test_user)
 	json_valid(o);
 	assert_in(entry(o, "userns", e, sizeof(e)), "\"state\": \"ok\"");
 	assert_in(entry(o, "seccomp", e, sizeof(e)), "\"filter\": true");
+	/* --net user's needs, as net_prepare checks them (pasta is in deps). */
+	entry(o, "net_helper", e, sizeof(e));
+	cr_assert(strstr(e, "\"usable\": true") || strstr(e, "default route"), "%s", e);
 	assert_in(entry(o, "default", e, sizeof(e)), "\"verdict\": \"ok\"");
 	/* The unprivileged user holds no capability for eBPF. */
 	assert_in(entry(o, "ebpf", e, sizeof(e)), "\"permitted\": false");
