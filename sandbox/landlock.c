@@ -8,6 +8,8 @@
  * On ABI 6+ the payload is also scoped: it cannot connect to abstract unix
  * sockets or signal processes outside its own domain, which closes the
  * host's abstract sockets (X11's and the like) even with --net host.
+ * On ABI 4+ with a --net user allow-list, TCP connects go only to the
+ * allowed ports (net_landlock_ports), a second wall behind nftables.
  * Probes the ABI version and walks down from new to old rights, as the
  * kernel's samples/landlock/sandboxer.c does. "landlock auto" (the default)
  * skips a kernel without Landlock; "landlock required" fails closed.
@@ -123,6 +125,8 @@ int landlock_child(const struct sb_plan *p, struct sb_err *err)
 {
 	struct sb_landlock_ruleset_attr attr = { 0 };
 	_cleanup_close_ int ruleset = -1;
+	static uint16_t ports[4096];
+	long n_ports;
 	int abi, r;
 
 	if (p->landlock == SB_LANDLOCK_OFF)
@@ -138,6 +142,12 @@ int landlock_child(const struct sb_plan *p, struct sb_err *err)
 		return abi;
 	}
 	attr.handled_access_fs = handled_fs(abi);
+	/* A second wall behind the nftables rules of --net user: TCP connects
+	 * only to the allowed ports (Landlock cannot tell addresses apart, so
+	 * this holds on the sandbox's own loopback too). */
+	n_ports = abi >= 4 ? net_landlock_ports(ports, ELEMENTSOF(ports)) : -1;
+	if (n_ports >= 0)
+		attr.handled_access_net = SB_LL_NET_CONNECT_TCP;
 	if (abi >= 6)
 		attr.scoped = SB_LL_SCOPE_ABSTRACT_UNIX_SOCKET | SB_LL_SCOPE_SIGNAL;
 	ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
@@ -149,6 +159,12 @@ int landlock_child(const struct sb_plan *p, struct sb_err *err)
 	r = add_mount_rules(p, ruleset, attr.handled_access_fs, err);
 	if (r < 0)
 		return r;
+	for (long i = 0; i < n_ports; i++) {
+		struct sb_landlock_net_port_attr np = { .allowed_access = SB_LL_NET_CONNECT_TCP, .port = ports[i] };
+
+		if (sys_landlock_add_rule(ruleset, SB_LANDLOCK_RULE_NET_PORT, &np, 0) < 0)
+			return sb_fail(err, errno, "Landlock: rule for TCP port %u", ports[i]);
+	}
 	if (sys_landlock_restrict_self(ruleset, 0) < 0)
 		return sb_fail(err, errno, "Landlock: restrict self");
 	return 0;

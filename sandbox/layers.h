@@ -77,6 +77,10 @@ int net_mounts(const struct sb_plan *p, const char *root, struct sb_err *err);
 /* net.c (init): bring loopback up in a new network namespace; install the
  * allow-list (nftables) with --net user. */
 int net_child(const struct sb_plan *p, struct sb_err *err);
+/* net.c (payload): the TCP ports the allow-list lets it connect to, for
+ * Landlock's port rules (ABI 4+); -1 when no port wall fits (no
+ * allow-list, a TCP grant without ports, more than max ports). */
+long net_landlock_ports(uint16_t *ports, size_t max);
 /* net.c (init, before it reports the exit): send the refused count. */
 void net_finish(int sync_fd);
 

@@ -420,6 +420,30 @@ int net_child(const struct sb_plan *p, struct sb_err *err)
 	return r;
 }
 
+long net_landlock_ports(uint16_t *ports, size_t max)
+{
+	size_t n = 0;
+
+	if (!net.rules)
+		return -1;
+	for (size_t i = 0; i < net.g.n; i++) {
+		const struct sb_netgrant *g = &net.g.v[i];
+
+		if (g->proto != SB_NETP_TCP)
+			continue;
+		if (g->port_lo == 0 || (size_t)(g->port_hi - g->port_lo) + 1 > max - n)
+			return -1;
+		for (unsigned port = g->port_lo; port <= g->port_hi; port++)
+			ports[n++] = (uint16_t)port;
+	}
+	if (net.g.names) {
+		if (n == max)
+			return -1;
+		ports[n++] = 53; /* DNS over TCP to the resolver */
+	}
+	return (long)n;
+}
+
 void net_finish(int sync_fd)
 {
 	struct sb_err err = SB_ERR_INIT;

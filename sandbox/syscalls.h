@@ -146,6 +146,8 @@ static inline long sys_join_new_session_keyring(void)
 #define SB_LL_FS_TRUNCATE (1ULL << 14) /* ABI 3 */
 #define SB_LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #define SB_LL_FS_ALL_V1 ((1ULL << 13) - 1)
+#define SB_LANDLOCK_RULE_NET_PORT 2 /* ABI 4 */
+#define SB_LL_NET_CONNECT_TCP (1ULL << 1) /* ABI 4 */
 #define SB_LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define SB_LL_SCOPE_SIGNAL (1ULL << 1) /* ABI 6 */
 
@@ -158,6 +160,11 @@ struct sb_landlock_ruleset_attr {
 struct sb_landlock_path_beneath_attr {
 	uint64_t allowed_access;
 	int32_t parent_fd;
+} __attribute__((packed));
+
+struct sb_landlock_net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
 } __attribute__((packed));
 
 static inline int sys_landlock_create_ruleset(const struct sb_landlock_ruleset_attr *attr, size_t size,

@@ -50,6 +50,7 @@ Test(net_input, policy_errors_point_at_the_column)
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 TestSuite(net_user, .timeout = 90);
 
@@ -61,6 +62,7 @@ static int host_server(int family, int type)
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 	int s = socket(family, type, 0), port;
+	pid_t parent;
 	char msg[64];
 
 	cr_assert(s >= 0);
@@ -74,8 +76,14 @@ static int host_server(int family, int type)
 	port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	if (type == SOCK_STREAM)
 		cr_assert(listen(s, 16) == 0);
+	parent = getpid();
 	if (fork() == 0) {
+		/* Dies with the test; a test that ended before the prctl is
+		 * seen by the parent check (an orphan would hold the test's
+		 * output pipe open and make the runner wait forever). */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
 		snprintf(msg, sizeof(msg), "hello %d\n", port);
 		for (;;) {
 			struct sockaddr_storage peer;
@@ -142,10 +150,29 @@ Test(net_user, host_loopback_reaches_only_the_named_port)
 	char script[512];
 
 	snprintf(script, sizeof(script), "/nettry tcp 4 host-loopback %d; /nettry tcp 4 host-loopback %d", p1, p2);
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
 	       "/bin/sh", "-c", script, NULL);
 	cr_assert(strstr(o.out, fmt("ok: hello %d", p1)), "stdout: %s\nstderr: %s", o.out, o.err);
 	assert_refused(&o, "connect ECONNREFUSED");
+}
+
+/* Landlock's port rules (ABI 4+) stop a connect to a port the list does
+ * not name before any packet leaves: EACCES instead of nftables' reset. */
+Test(net_user, landlock_is_a_second_wall)
+{
+	int p1 = host_server(AF_INET, SOCK_STREAM), p2 = host_server(AF_INET, SOCK_STREAM);
+	long abi = syscall(444 /* landlock_create_ruleset */, NULL, 0, 1);
+	struct sb_out o;
+	char script[512];
+
+	snprintf(script, sizeof(script), "/nettry tcp 4 host-loopback %d; /nettry tcp 4 host-loopback %d", p1, p2);
+	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
+	       "/bin/sh", "-c", script, NULL);
+	cr_assert(strstr(o.out, fmt("ok: hello %d", p1)), "stdout: %s\nstderr: %s", o.out, o.err);
+	if (abi >= 4)
+		assert_refused(&o, "connect EACCES");
+	else
+		assert_refused(&o, "connect ECONNREFUSED");
 }
 
 Test(net_user, an_interface_a_default_route_and_a_resolver)
@@ -166,7 +193,7 @@ Test(net_user, root_caller)
 	char script[512];
 
 	snprintf(script, sizeof(script), "/nettry tcp 4 host-loopback %d; /nettry tcp 4 host-loopback %d", p1, p2);
-	sb_run_root(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
+	sb_run_root(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
 		    "/bin/sh", "-c", script, NULL);
 	cr_assert(strstr(o.out, fmt("ok: hello %d", p1)), "stdout: %s\nstderr: %s", o.out, o.err);
 	assert_refused(&o, "connect ECONNREFUSED");
@@ -178,11 +205,11 @@ Test(net_user, host_loopback_is_closed_unless_named)
 	struct sb_out o;
 
 	/* An allow-list that does not name host-loopback: refused at once. */
-	sb_run(&o, "--net", "user", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
 	       "tcp", "4", "host-loopback", num(p1), NULL);
 	assert_refused(&o, "connect ECONNREFUSED");
 	/* The sandbox's own loopback is not the host's. */
-	sb_run(&o, "--net", "user", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
 	       "tcp", "4", "127.0.0.1", num(p1), NULL);
 	assert_refused(&o, "connect ECONNREFUSED");
 }
@@ -192,10 +219,10 @@ Test(net_user, udp_needs_its_own_rule)
 	int u = host_server(AF_INET, SOCK_DGRAM);
 	struct sb_out o;
 
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", u), "--ro-bind", probe_bind(), "--",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", u), "--ro-bind", probe_bind(), "--",
 	       "/nettry", "udp", "4", "host-loopback", num(u), NULL);
 	assert_refused(&o, "send EPERM");
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d/udp", u), "--ro-bind", probe_bind(), "--",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d/udp", u), "--ro-bind", probe_bind(), "--",
 	       "/nettry", "udp", "4", "host-loopback", num(u), NULL);
 	cr_assert(strstr(o.out, fmt("ok: hello %d", u)), "stdout: %s\nstderr: %s", o.out, o.err);
 }
@@ -209,7 +236,7 @@ Test(net_user, ipv6_host_loopback)
 	if (access("/proc/net/if_inet6", R_OK) != 0)
 		cr_skip_test("no IPv6 on this host");
 	snprintf(script, sizeof(script), "/nettry tcp 6 host-loopback %d; /nettry tcp 6 host-loopback %d", p, q);
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p), "--ro-bind", probe_bind(), "--",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", p), "--ro-bind", probe_bind(), "--",
 	       "/bin/sh", "-c", script, NULL);
 	cr_assert(strstr(o.out, fmt("ok: hello %d", p)), "stdout: %s\nstderr: %s", o.out, o.err);
 	assert_refused(&o, "connect ECONNREFUSED");
@@ -242,7 +269,7 @@ Test(net_user, allowed_name_resolves_once_and_connects)
 		char dest[300];
 
 		snprintf(dest, sizeof(dest), "%s:%d", name, p1);
-		sb_run(&o, "--net", "user", "--allow-net", dest, "--ro-bind", probe_bind(), "--", "/bin/sh", "-c",
+		sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", dest, "--ro-bind", probe_bind(), "--", "/bin/sh", "-c",
 		       script, NULL);
 	}
 	cr_assert(strstr(o.out, fmt("ok: hello %d", p1)), "stdout: %s\nstderr: %s", o.out, o.err);
@@ -315,7 +342,7 @@ Test(net_user, payload_cannot_change_the_rules)
 		 "ip link set eth0 down 2>/dev/null; echo ip=$?; /nettry tcp 4 host-loopback %d; "
 		 "/nettry tcp 4 host-loopback %d",
 		 p2, p1);
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", p1), "--ro-bind", probe_bind(), "--",
 	       "/bin/sh", "-c", script, NULL);
 	cr_assert(!strstr(o.out, "nft=0") && !strstr(o.out, "unshare=0") && !strstr(o.out, "ip=0"), "stdout: %s", o.out);
 	assert_refused(&o, "connect ECONNREFUSED");
@@ -327,7 +354,7 @@ Test(net_user, report_lists_the_allow_list_and_refusals)
 	int p1 = host_server(AF_INET, SOCK_STREAM), p2 = host_server(AF_INET, SOCK_STREAM);
 	struct sb_out o;
 
-	sb_run(&o, "--net", "user", "--allow-net", fmt("host-loopback:%d", p1), "--allow-net", "10.0.0.0/8:443",
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", fmt("host-loopback:%d", p1), "--allow-net", "10.0.0.0/8:443",
 	       "--report", "-", "--ro-bind", probe_bind(), "--", "/nettry", "tcp", "4", "host-loopback", num(p2), NULL);
 	sb_assert_err_has(&o, "\"network\": {\"mode\": \"user\", \"helper\": \"pasta\"");
 	sb_assert_err_has(&o, fmt("{\"dest\": \"host-loopback:%d\", \"addresses\": [\"127.0.0.1\", \"::1\"]}", p1));
@@ -399,7 +426,7 @@ Test(net_user, no_helper_after_a_normal_run)
 	launcher = fork();
 	if (launcher == 0) {
 		sb_drop_to_user();
-		execl(sb_bin(), sb_bin(), "run", "--net", "user", "--allow-net", "10.0.0.0/8:443", "--", "/bin/true",
+		execl(sb_bin(), sb_bin(), "run", "--net", "user", "--landlock", "off", "--allow-net", "10.0.0.0/8:443", "--", "/bin/true",
 		      (char *)NULL);
 		_exit(97);
 	}
