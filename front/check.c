@@ -284,6 +284,8 @@ static void print_process(struct out *o, const struct sb_plan *p)
 		dir(o, "keep-env", "%s", p->keep_env[i]);
 	for (size_t i = 0; i < p->n_env; i++)
 		dir(o, "env", "%s", p->env[i]);
+	for (size_t i = 0; i < p->n_unset_env; i++)
+		dir(o, "unset-env", "%s", p->unset_env[i]);
 }
 
 /* One limit: "NAME VALUE", or a comment when unset (no directive says
@@ -309,6 +311,10 @@ static void print_limits(struct out *o, const struct sb_plan *p)
 	limit(o, "pids", b, l->pids);
 	check_time_str(l->cpu_time_us, b, sizeof(b));
 	limit(o, "cpu-time", b, l->cpu_time_us);
+	if (l->extra_time_us) {
+		check_time_str(l->extra_time_us, b, sizeof(b));
+		dir(o, "extra-time", "%s", b);
+	}
 	check_time_str(l->wall_time_us, b, sizeof(b));
 	limit(o, "wall-time", b, l->wall_time_us);
 	snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, l->cpus_milli / 1000, l->cpus_milli % 1000);
@@ -325,6 +331,9 @@ static void print_limits(struct out *o, const struct sb_plan *p)
 		dir(o, "stack", "%s", l->stack_unlimited ? "unlimited" : b);
 	else
 		fputs("# stack: inherited (not set)\n", o->f);
+	check_size_str(l->address_space, b, sizeof(b));
+	limit(o, "address-space", b, l->address_space);
+	dir(o, "cgroup", "%s", l->cgroup_mode == SB_CG_REQUIRED ? "required" : l->cgroup_mode == SB_CG_OFF ? "off" : "auto");
 	if (l->cgroup_parent)
 		dir(o, "cgroup-parent", "%s", l->cgroup_parent);
 }
@@ -344,6 +353,8 @@ static void print_io(struct out *o, const struct sb_plan *p)
 			dir(o, io[i].name, "%s", io[i].val);
 	if (p->stderr_to_stdout)
 		dir(o, "stderr-to-stdout", "%s", "");
+	if (p->stdio_inside)
+		dir(o, "stdio-inside", "%s", "");
 }
 
 /* ENOSYS rather than 38: the name reads back through the parser too. */

@@ -44,7 +44,9 @@ static void needs_of(const struct sb_plan *p, struct cg_needs *n)
 	n->cpu_time = l->cpu_time_us != 0;
 	n->cpus = l->cpus_milli != 0;
 	n->cpuset = l->cpuset != NULL;
-	n->any = n->memory || n->pids || n->cpu_time || n->cpus || n->cpuset;
+	/* "cgroup required": the figures (tree CPU, memory peak, OOM kills)
+	 * are promised, so a run without a cgroup would lie about them. */
+	n->any = n->memory || n->pids || n->cpu_time || n->cpus || n->cpuset || l->cgroup_mode == SB_CG_REQUIRED;
 	/* Figures for a judge (tree CPU, memory peak, OOM kills) come from the
 	 * cgroup; use one when it costs nothing more than a mkdir. */
 	n->want = p->report_path || p->meta_path || l->cgroup_parent || getenv("SANDBOX_CGROUP");
@@ -71,6 +73,7 @@ void cgroup_enforcement(const struct sb_plan *p, bool cg, struct sb_enforcement 
 	e->output = l->output_limit ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->open_files = l->open_files ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->stack = (l->stack || l->stack_unlimited) ? SB_ENF_RLIMIT : SB_ENF_NONE;
+	e->address_space = l->address_space ? SB_ENF_RLIMIT : SB_ENF_NONE;
 }
 
 static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, bool cg)
@@ -178,6 +181,12 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 	cg->impl = NULL;
 	needs_of(p, &n);
 	fill_enforcement(p, res, false);
+	if (p->limits.cgroup_mode == SB_CG_OFF) {
+		if (!n.any || p->limits.best_effort)
+			return 0;
+		return sb_failx(err, EINVAL, "the limits need a cgroup and 'cgroup off' forbids one (use --limits "
+					     "best-effort for rlimit stand-ins)");
+	}
 	if (!n.any && !n.want)
 		return 0;
 	s = malloc(sizeof(*s));
@@ -194,11 +203,12 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 		r = sb_failx(err, ENOENT, "no cgroup file system is mounted at %s", CG_MOUNT);
 	if (r < 0) {
 		free(s);
-		if (!n.any || p->limits.best_effort) {
+		if (!n.any || (p->limits.best_effort && p->limits.cgroup_mode != SB_CG_REQUIRED)) {
 			*err = (struct sb_err)SB_ERR_INIT;
 			return 0;
 		}
-		sb_wrap(err, "the limits need a cgroup and none is usable");
+		sb_wrap(err, p->limits.cgroup_mode == SB_CG_REQUIRED ? "a cgroup is required and none is usable"
+								      : "the limits need a cgroup and none is usable");
 		how_to(err);
 		return r;
 	}

@@ -208,7 +208,7 @@ static int set_limits(const struct sb_plan *p, struct cg_state *s, struct sb_err
 	if (r == 0 && s->v1dir[CG1_MEMORY][0])
 		arm_oom_event(s);
 	if (r == 0 && p->limits.pids) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->limits.pids);
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)p->limits.pids + 1); /* + the sandbox's init */
 		r = cg_write(s->v1dir[CG1_PIDS], "pids.max", v, err);
 	}
 	if (r == 0 && p->limits.cpus_milli)

@@ -170,7 +170,7 @@ static int set_limits(const struct sb_plan *p, struct cg_state *s, struct sb_err
 		cg_write(s->dir, "memory.oom.group", "1", &ignored);
 	}
 	if (r == 0 && l->pids) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids);
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids + 1); /* + the sandbox's init */
 		r = cg_write(s->dir, "pids.max", v, err);
 	}
 	if (r == 0 && l->cpus_milli) {

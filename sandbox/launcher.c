@@ -73,6 +73,8 @@ static int io_open(const struct sb_plan *p, struct payload_io *io, struct sb_err
 	const int wflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY;
 
 	io->fd[0] = io->fd[1] = io->fd[2] = -1;
+	if (p->stdio_inside)
+		return 0; /* the payload opens them, inside (payload.c) */
 	if (p->stdin_path && (io->fd[0] = open(p->stdin_path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return sb_fail(err, errno, "--stdin '%s'", p->stdin_path);
 	if (p->stdout_path && (io->fd[1] = open(p->stdout_path, wflags, 0644)) < 0)
@@ -303,7 +305,7 @@ static void on_cpu_tick(struct run *r)
 
 	if (read(r->tick_fd, &ticks, sizeof(ticks)) < 0)
 		return;
-	next = cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us);
+	next = cgroup_cpu_check(&r->cg, plan_cpu_kill_us(r->p));
 	if (next == 0) {
 		r->res->timeout = SB_TO_CPU;
 		kill_run(r);
@@ -400,7 +402,8 @@ static void collect(struct run *r)
 	res->cpu_user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
 	res->cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	drop_setup_cpu(res, (double)r->setup_cpu_ns / 1e9);
-	res->memory_peak_bytes = (uint64_t)ru.ru_maxrss * 1024;
+	res->memory_peak_bytes = res->max_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+	res->killed = r->killed;
 	res->csw_voluntary = (uint64_t)ru.ru_nvcsw;
 	res->csw_forced = (uint64_t)ru.ru_nivcsw;
 	if (r->cg.version)
@@ -440,6 +443,21 @@ static void release(struct run *r)
 	cgroup_release(&r->cg);
 	seccomp_teardown(&r->sc);
 	net_release(r->res);
+}
+
+/* "own" binds go back to the caller when the run ends; init does it after
+ * the last exit, so only a run init did not finish (a limit's SIGKILL
+ * ends the pid namespace with it) needs the launcher: a user namespace
+ * mapped like the sandbox's, where the command's files can be chowned. */
+static void hand_back(struct run *r)
+{
+	struct sb_err e = SB_ERR_INIT;
+	bool own = false;
+
+	for (size_t i = 0; i < r->p->n_mounts; i++)
+		own |= (r->p->mounts[i].flags & SB_MNT_OWN) != 0;
+	if (own && !r->exit_seen && r->p->map_subids)
+		userns_run_mapped(r->p, mounts_release_host, (void *)r->p, &e);
 }
 
 /* Checked before the launcher opens anything: a --keep-fd that is not open
@@ -511,7 +529,7 @@ static int start(struct run *r, struct sb_err *err)
 	if (rc < 0)
 		return sb_fail(err, -rc, "start the sandbox's init");
 	if (r->p->limits.cpu_time_us && r->cg.version)
-		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, r->p->limits.cpu_time_us), 0, err);
+		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, plan_cpu_kill_us(r->p)), 0, err);
 	return 0;
 }
 
@@ -556,6 +574,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 	wait_loop(&r);
 	collect(&r);
 	release(&r);
+	hand_back(&r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (r.setup_failed) {

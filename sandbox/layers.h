@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "plan.h"
@@ -18,6 +19,15 @@ int userns_child(const struct sb_plan *p, struct sb_err *err);
 /* userns.c (payload, before chdir and caps_child): with --map-to subuid,
  * become the command's ids; CAP_SETPCAP stays in effect for caps_child. */
 int userns_drop(const struct sb_plan *p, struct sb_err *err);
+/* userns.c (front ends' housekeeping, no sandbox): whether the caller has
+ * subordinate id ranges and the helpers to map them. */
+bool userns_have_subids(void);
+/* userns.c: run fn(arg) in a forked child inside a new user namespace
+ * mapped as p maps the sandbox's (inside 0 = the caller, the command's ids =
+ * subordinate ones), holding every capability there: for work on files the
+ * command left behind (isolate --cleanup after a killed run). 0 when fn
+ * returned 0. */
+int userns_run_mapped(const struct sb_plan *p, int (*fn)(void *arg), void *arg, struct sb_err *err);
 /* The outside uid/gid the sandbox's ids map to (the caller's, or map-to). */
 uid_t userns_outside_uid(const struct sb_plan *p);
 gid_t userns_outside_gid(const struct sb_plan *p);
@@ -45,6 +55,11 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err);
 /* mounts.c (init, after the last process of the run was reaped): hand the
  * trees of "own" binds back to the caller. Best effort: never fails. */
 void mounts_release(const struct sb_plan *p);
+/* mounts_own.c (launcher, in a child made by userns_run_mapped): the same
+ * for a run init could not finish (killed by a limit, failed set-up): the
+ * binds' sources, seen from the caller's mount namespace. plan is the
+ * struct sb_plan; always 0. */
+int mounts_release_host(void *plan);
 
 /* timens.c (init, before the mounts): a time namespace for the payload
  * with the plan's clock offsets. */
@@ -93,6 +108,9 @@ void limits_use(const struct sb_enforcement *enf);
 /* limits.c (payload): rlimits and no_new_privs. */
 int limits_child(const struct sb_plan *p, struct sb_err *err);
 int limits_no_new_privs(struct sb_err *err);
+/* limits.c: 1 when init counts against the command's RLIMIT_NPROC (it
+ * shares the command's uid), else 0. */
+unsigned limits_init_shares_nproc(const struct sb_plan *p);
 
 /* landlock.c (anyone): the kernel's Landlock ABI version (>= 1), or -errno
  * with what is missing and how to get it (disabled at boot, not built). */

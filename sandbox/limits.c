@@ -42,6 +42,17 @@ static int set_rlimit(int res, rlim_t v, const char *name, struct sb_err *err)
 	return set_rlimit2(res, v, v, name, err);
 }
 
+/*
+ * --pids counts the command's processes, not the sandbox's init. RLIMIT_NPROC
+ * counts the processes of one uid in the sandbox's user namespace (Linux
+ * 5.14+ ucounts): init's too when it runs as the command's uid, which it
+ * does unless --map-to subuid gave the command an id of its own.
+ */
+unsigned limits_init_shares_nproc(const struct sb_plan *p)
+{
+	return p->map_subids ? 0 : 1;
+}
+
 /* --cpuset without a cgroup: the same CPUs as an affinity mask. The list
  * was checked when parsed ("0-1,3"); the payload may widen the mask again
  * (sched_setaffinity needs no privilege), so this pins for timing, it
@@ -77,11 +88,12 @@ static int pin_cpus(const char *list, struct sb_err *err)
  * user in this user namespace (ucounts, Linux 5.14+; before that every
  * process of the real uid on the machine); CPU affinity stands in for
  * --cpuset. */
-static int best_effort(const struct sb_limits *l, struct sb_err *err)
+static int best_effort(const struct sb_plan *p, struct sb_err *err)
 {
+	const struct sb_limits *l = &p->limits;
 	int r = 0;
 
-	if (enforced.memory == SB_ENF_RLIMIT) {
+	if (enforced.memory == SB_ENF_RLIMIT && !l->address_space) {
 		/* glibc reserves a new thread's stack at RLIMIT_STACK's size:
 		 * with a stack limit as large as the memory limit (judges do
 		 * that), no thread could start under an address-space cap of
@@ -91,12 +103,12 @@ static int best_effort(const struct sb_limits *l, struct sb_err *err)
 		r = set_rlimit(RLIMIT_AS, as, "memory (RLIMIT_AS)", err);
 	}
 	if (r == 0 && enforced.cpu_time == SB_ENF_RLIMIT) {
-		rlim_t s = (rlim_t)((l->cpu_time_us + 999999) / 1000000);
+		rlim_t s = (rlim_t)((l->cpu_time_us + l->extra_time_us + 999999) / 1000000);
 
 		r = set_rlimit2(RLIMIT_CPU, s, s + 1, "cpu-time (RLIMIT_CPU)", err);
 	}
 	if (r == 0 && enforced.pids == SB_ENF_RLIMIT)
-		r = set_rlimit(RLIMIT_NPROC, l->pids, "pids (RLIMIT_NPROC)", err);
+		r = set_rlimit(RLIMIT_NPROC, l->pids + limits_init_shares_nproc(p), "pids (RLIMIT_NPROC)", err);
 	if (r == 0 && enforced.cpuset == SB_ENF_AFFINITY)
 		r = pin_cpus(l->cpuset, err);
 	return r;
@@ -123,7 +135,12 @@ int limits_child(const struct sb_plan *p, struct sb_err *err)
 		if (r < 0)
 			return r;
 	}
-	r = best_effort(l, err);
+	if (l->address_space) {
+		r = set_rlimit(RLIMIT_AS, l->address_space, "address-space (RLIMIT_AS)", err);
+		if (r < 0)
+			return r;
+	}
+	r = best_effort(p, err);
 	if (r < 0)
 		return r;
 	/* Core dumps of a hostile payload would land in its rw dirs and can be

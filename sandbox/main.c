@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "isolate.h"
 #include "launcher.h"
 #include "doctor.h"
 #include "learn.h"
@@ -71,6 +72,7 @@ static const struct {
 	const char *name;
 	int (*main)(int argc, char **argv);
 } aliases[] = {
+	{ "isolate", isolate_main },
 	{ NULL, NULL },
 };
 

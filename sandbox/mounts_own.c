@@ -4,7 +4,10 @@
  * as inside 0 with CAP_CHOWN over the caller's and the command's mapped
  * ids (--map-to subuid, checked by plan_validate), while no other process
  * of the sandbox exists: right after the bind is mounted, before the
- * payload is forked, and after the last process was reaped.
+ * payload is forked, and after the last process was reaped. When the run
+ * ended without init (a limit's SIGKILL tears the pid namespace down),
+ * the launcher hands the trees back from outside instead, in a user
+ * namespace mapped like the sandbox's (mounts_release_host).
  *
  * Directory fds and AT_SYMLINK_NOFOLLOW, so nothing is followed out of the
  * tree; mounts below it (another device) are left alone. Only directories
@@ -100,4 +103,16 @@ void mounts_release(const struct sb_plan *p)
 	for (size_t i = 0; i < p->n_mounts; i++)
 		if (p->mounts[i].flags & SB_MNT_OWN)
 			own_tree(p->mounts[i].dst, &back);
+}
+
+int mounts_release_host(void *plan)
+{
+	const struct sb_plan *p = plan;
+	const struct own_req back = { .from = p->uid, .to_uid = 0, .to_gid = 0 };
+
+	/* From the caller's mount namespace: the binds' sources. */
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if ((p->mounts[i].flags & SB_MNT_OWN) && p->mounts[i].src)
+			own_tree(p->mounts[i].src, &back);
+	return 0;
 }

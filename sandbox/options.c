@@ -575,6 +575,16 @@ H(opt_keep_env)
 	return 0;
 }
 
+H(opt_unset_env)
+{
+	(void)loc;
+	if (!*arg || strchr(arg, '='))
+		return sb_failx(err, EINVAL, "expected a variable NAME (without '='), got '%s'", arg);
+	if (plan_strv_add(&p->unset_env, &p->n_unset_env, arg) < 0)
+		return sb_fail(err, ENOMEM, "unset-env");
+	return 0;
+}
+
 /* ---- limits ---- */
 
 H(opt_memory)
@@ -645,6 +655,30 @@ H(opt_limits)
 		return sb_failx(err, EINVAL, "unknown limits mode '%s' (expected strict or best-effort)", arg);
 	return 0;
 }
+H(opt_address_space)
+{
+	(void)loc;
+	return parse_size(arg, &p->limits.address_space, err);
+}
+H(opt_extra_time)
+{
+	(void)loc;
+	return parse_time_us(arg, &p->limits.extra_time_us, err);
+}
+H(opt_cgroup)
+{
+	static const char *const modes[SB_CG_MODE_MAX] = {
+		[SB_CG_AUTO] = "auto", [SB_CG_REQUIRED] = "required", [SB_CG_OFF] = "off",
+	};
+
+	(void)loc;
+	for (int i = 0; i < SB_CG_MODE_MAX; i++)
+		if (strcmp(arg, modes[i]) == 0) {
+			p->limits.cgroup_mode = (enum sb_cgroup_mode)i;
+			return 0;
+		}
+	return sb_failx(err, EINVAL, "unknown cgroup mode '%s' (expected auto, required or off)", arg);
+}
 H(opt_cgroup_parent)
 {
 	(void)loc;
@@ -673,6 +707,12 @@ H(opt_stderr_to_stdout)
 	(void)arg, (void)err;
 	p->loc_stderr_to_stdout = *loc;
 	p->stderr_to_stdout = true;
+	return 0;
+}
+H(opt_stdio_inside)
+{
+	(void)arg, (void)loc, (void)err;
+	p->stdio_inside = true;
 	return 0;
 }
 H(opt_report)
@@ -750,6 +790,7 @@ static const struct sb_option table[] = {
 	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
 	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
 	L("time-offset", SB_ARG_ONE, false, "[CLOCK=][-]TIME", "process", opt_time_offset, "own time namespace: shift CLOCK (monotonic, boottime; both if omitted), e.g. boottime=24h"),
+	L("unset-env", SB_ARG_ONE, false, "NAME", "process", opt_unset_env, "remove NAME from the environment (the default PATH too)"),
 
 	O("memory", SB_ARG_ONE, false, "SIZE", "limits", opt_memory, "memory of the whole tree (swap included)"),
 	O("pids", SB_ARG_ONE, false, "N", "limits", opt_pids, "number of processes and threads"),
@@ -761,13 +802,17 @@ static const struct sb_option table[] = {
 	O("output-limit", SB_ARG_ONE, false, "SIZE", "limits", opt_output_limit, "bytes written to any one file, stdout/stderr included"),
 	O("open-files", SB_ARG_ONE, false, "N", "limits", opt_open_files, "open file descriptors"),
 	O("stack", SB_ARG_ONE, false, "SIZE|unlimited", "limits", opt_stack, "stack size"),
+	O("extra-time", SB_ARG_ONE, false, "TIME", "limits", opt_extra_time, "let a command over --cpu-time run this much longer before it is killed (still TO)"),
+	O("address-space", SB_ARG_ONE, false, "SIZE", "limits", opt_address_space, "address space of each process (RLIMIT_AS)"),
 	O("limits", SB_ARG_ONE, false, "strict|best-effort", "limits", opt_limits, "best-effort: use rlimits where no cgroup can be had"),
+	O("cgroup", SB_ARG_ONE, false, "auto|required|off", "limits", opt_cgroup, "whether the run gets a cgroup of its own (auto: when useful and at hand)"),
 	O("cgroup-parent", SB_ARG_ONE, true, "PATH", "limits", opt_cgroup_parent, "delegated cgroup to create runs under"),
 
 	O("stdin", SB_ARG_ONE, true, "FILE", "io", opt_stdin, "stdin from FILE (opened outside, with the caller's rights)"),
 	O("stdout", SB_ARG_ONE, true, "FILE", "io", opt_stdout, "stdout to FILE"),
 	O("stderr", SB_ARG_ONE, true, "FILE", "io", opt_stderr, "stderr to FILE"),
 	O("stderr-to-stdout", SB_ARG_NONE, false, NULL, "io", opt_stderr_to_stdout, "send stderr where stdout goes"),
+	O("stdio-inside", SB_ARG_NONE, false, NULL, "io", opt_stdio_inside, "open --stdin/--stdout/--stderr inside the sandbox, as the command, no symlink out"),
 	O("report", SB_ARG_ONE, true, "FILE", "results", opt_report, "write the JSON report to FILE ('-' for stderr)"),
 	O("meta", SB_ARG_ONE, true, "FILE", "results", opt_meta, "write an isolate-compatible meta file"),
 

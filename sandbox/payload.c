@@ -85,6 +85,18 @@ static char **build_env(const struct sb_plan *p, char **caller_env)
 	}
 	for (size_t i = 0; i < p->n_env; i++)
 		env[n++] = p->env[i];
+	/* unset-env last: it removes the default PATH as well. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t u = 0; u < p->n_unset_env; u++) {
+			size_t len = strlen(p->unset_env[u]);
+
+			if (strncmp(env[i], p->unset_env[u], len) == 0 && env[i][len] == '=') {
+				memmove(&env[i], &env[i + 1], (n - i - 1) * sizeof(char *));
+				n--;
+				i--;
+				break;
+			}
+		}
 	/* Later entries win: drop earlier ones with the same name. */
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strcspn(env[i], "=");
@@ -127,6 +139,57 @@ static int setup_stdio(const struct payload_io *io, struct sb_err *err)
 		if (dup2(fd, target) < 0)
 			return sb_fail(err, errno, "redirect fd %d", target);
 	}
+	return 0;
+}
+
+/* One --stdin/--stdout/--stderr path, opened by the command's uid inside
+ * the new root: RESOLVE_IN_ROOT keeps every symlink (a contestant's
+ * planted /box/out -> /etc/passwd) inside the sandbox, and no /proc magic
+ * link reopens one of our descriptors. Without openat2 (before 5.6) the
+ * last component may not be a symlink at all. A relative path starts in
+ * the working directory. */
+static int open_inside(const struct sb_plan *p, const char *path, int target, struct sb_err *err)
+{
+	int flags = (target == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC) | O_CLOEXEC | O_NOCTTY;
+	/* openat2 refuses a mode without O_CREAT. */
+	struct sb_open_how how = { .flags = (uint64_t)flags, .mode = target ? 0666 : 0,
+				   .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char full[4096];
+	int root, fd;
+
+	if (path[0] != '/') {
+		snprintf(full, sizeof(full), "%s/%s", p->chdir && strcmp(p->chdir, "/") ? p->chdir : "", path);
+		path = full;
+	}
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = root < 0 ? -1 : sys_openat2(root, path, &how);
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(path, flags | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		sb_fail(err, errno, "open(\"%s\")", path);
+	if (root >= 0)
+		close(root);
+	if (fd < 0)
+		return -err->errnum;
+	if (fd != target && dup2(fd, target) < 0)
+		return sb_fail(err, errno, "redirect fd %d", target);
+	if (fd != target)
+		close(fd);
+	return 0;
+}
+
+static int stdio_inside(const struct sb_plan *p, struct sb_err *err)
+{
+	const char *paths[3] = { p->stdin_path, p->stdout_path, p->stderr_path };
+	int r;
+
+	if (!p->stdio_inside)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (paths[i] && (r = open_inside(p, paths[i], i, err)) < 0)
+			return r;
+	if (p->stderr_to_stdout && dup2(1, 2) < 0)
+		return sb_fail(err, errno, "--stderr-to-stdout");
 	return 0;
 }
 
@@ -174,6 +237,9 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 		sb_hint(err, "the directory must exist inside the sandbox: bind it or create it with --dir");
 		return r;
 	}
+	r = stdio_inside(p, err);
+	if (r < 0)
+		return r;
 	r = caps_child(p, err);
 	if (r < 0)
 		return r;
@@ -186,9 +252,15 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	return fds_cloexec(p, err);
 }
 
-static void exec_failed(int sync_fd, const char *cmd, int e)
+static void exec_failed(const struct sb_plan *p, int sync_fd, const char *cmd, int e)
 {
 	struct sb_err err = SB_ERR_INIT;
+
+	if (p->exec_error_is_exit) {
+		/* isolate 1.9+: the command's own failure, on its own stderr. */
+		dprintf(2, "execve(\"%s\"): %s\n", cmd, strerror(e));
+		_exit(127);
+	}
 
 	if (e == ENOENT || e == ENOTDIR) {
 		sb_fail(&err, e, "command '%s' not found inside the sandbox", cmd);
@@ -223,7 +295,7 @@ void payload_run(const struct sb_plan *p, const struct payload_io *io, struct sb
 	if (r < 0)
 		goto fail;
 	execvp(p->argv[0], p->argv);
-	exec_failed(sync_fd, p->argv[0], errno);
+	exec_failed(p, sync_fd, p->argv[0], errno);
 fail:
 	sync_send_err(sync_fd, &err);
 	_exit(125);

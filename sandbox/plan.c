@@ -47,6 +47,7 @@ void plan_free(struct sb_plan *p)
 	strv_free(p->policies, p->n_policies);
 	strv_free(p->env, p->n_env);
 	strv_free(p->keep_env, p->n_keep_env);
+	strv_free(p->unset_env, p->n_unset_env);
 	strv_free(p->seccomp_profiles, p->n_seccomp_profiles);
 	strv_free(p->strings, p->n_strings);
 	free(p->keep_fds);
@@ -214,7 +215,7 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 					     "for the set-up), e.g. --uid 1000 --gid 1000");
 	if (p->limits.cpus_milli != 0 && p->limits.cpus_milli < 10)
 		return sb_failx(err, EINVAL, "--cpus must be at least 0.01");
-	if (p->limits.pids == 1)
-		return sb_failx(err, EINVAL, "--pids must be at least 2 (the sandbox's init is one)");
+	if (p->limits.extra_time_us && !p->limits.cpu_time_us)
+		return sb_failx(err, EINVAL, "--extra-time needs --cpu-time (it is time granted past that limit)");
 	return 0;
 }

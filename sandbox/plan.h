@@ -101,6 +101,14 @@ struct sb_sysrule {
 /* How a limit ended up enforced; filled by cgroup/limits code for the report. */
 enum sb_enforce { SB_ENF_NONE = 0, SB_ENF_CGROUP, SB_ENF_RLIMIT, SB_ENF_LAUNCHER, SB_ENF_AFFINITY, SB_ENF_MAX };
 
+/* Whether the run has a cgroup of its own ("cgroup auto|required|off"). */
+enum sb_cgroup_mode {
+	SB_CG_AUTO = 0, /* when a limit needs one, or figures gain and one is at hand */
+	SB_CG_REQUIRED, /* always; fail closed when none is usable (isolate --cg) */
+	SB_CG_OFF, /* never: limits that need one fail, or fall back under best-effort */
+	SB_CG_MODE_MAX,
+};
+
 struct sb_limits {
 	uint64_t memory; /* bytes, 0 = unlimited */
 	uint64_t pids; /* 0 = unlimited */
@@ -114,6 +122,9 @@ struct sb_limits {
 	bool stack_unlimited;
 	bool best_effort; /* "limits best-effort": rlimits stand in without a cgroup */
 	char *cgroup_parent; /* --cgroup-parent PATH, NULL = find one */
+	uint64_t address_space; /* RLIMIT_AS bytes, 0 = inherit (isolate's --mem) */
+	uint64_t extra_time_us; /* CPU kill at cpu_time_us + this; TO above cpu_time_us all the same */
+	enum sb_cgroup_mode cgroup_mode;
 };
 
 /* A time namespace and its clock offsets (time_namespaces(7)): what
@@ -193,12 +204,22 @@ struct sb_plan {
 	size_t n_env;
 	char **keep_env; /* names copied from the caller's environment */
 	size_t n_keep_env;
+	char **unset_env; /* names removed last (the default PATH too) */
+	size_t n_unset_env;
 
 	struct sb_limits limits;
 
 	/* io and results */
 	char *stdin_path, *stdout_path, *stderr_path;
 	bool stderr_to_stdout;
+	/* --stdio-inside: the payload opens the three paths inside the
+	 * sandbox, as the command's uid, resolved in its root (openat2
+	 * RESOLVE_IN_ROOT: no symlink leads out, no /proc magic link). */
+	bool stdio_inside;
+	/* A command that cannot be executed is the command's failure, as in
+	 * isolate 1.9+: `execve("CMD"): ERROR` on its stderr, exit status 127
+	 * (set by front ends; sandbox run reports it as a set-up error). */
+	bool exec_error_is_exit;
 	char *report_path; /* "-" = stderr */
 	char *meta_path;
 
@@ -240,6 +261,12 @@ bool plan_mount_skipped(const struct sb_plan *p, const struct sb_mount *m);
 int plan_add_mount(struct sb_plan *p, const struct sb_mount *m);
 int plan_strv_add(char ***v, size_t *n, const char *s);
 const char *plan_intern(struct sb_plan *p, const char *s);
+
+/* Where the launcher kills for CPU time: the limit plus --extra-time. */
+static inline uint64_t plan_cpu_kill_us(const struct sb_plan *p)
+{
+	return p->limits.cpu_time_us ? p->limits.cpu_time_us + p->limits.extra_time_us : 0;
+}
 
 /* "noexec,dev" for SB_MNT_* flags into buf ("" when none). Pure. */
 const char *plan_mount_flags_str(unsigned flags, char *buf, size_t len);

@@ -67,6 +67,8 @@ static int prepare_stream(const struct sb_plan *p, struct sb_relay *r, int i, st
 	struct stat st;
 	int rc;
 
+	if (p->stdio_inside && (i == 1 ? p->stdout_path : p->stderr_path))
+		return 0; /* a file the payload opens inside: RLIMIT_FSIZE cuts it */
 	if (fstat(target, &st) < 0)
 		return 0; /* closed in the caller: the payload gets it closed too */
 	if (S_ISREG(st.st_mode)) {

@@ -30,7 +30,7 @@ enum sb_timeout { SB_TO_NONE = 0, SB_TO_CPU, SB_TO_WALL, SB_TO_MAX };
 
 /* How each limit was enforced on this run (for the report and explain). */
 struct sb_enforcement {
-	enum sb_enforce memory, pids, cpu_time, wall_time, cpus, cpuset, output, open_files, stack;
+	enum sb_enforce memory, pids, cpu_time, wall_time, cpus, cpuset, output, open_files, stack, address_space;
 };
 
 /* What enforced a rule group of the eBPF layer (report: "enforced_by"). */
@@ -53,13 +53,15 @@ struct sb_result {
 	int exit_code; /* valid when WIFEXITED */
 	int signal; /* valid when WIFSIGNALED; 0 otherwise */
 
-	enum sb_timeout timeout; /* which time limit ended the run */
+	enum sb_timeout timeout; /* which time limit ended the run (or was over at the end) */
+	bool killed; /* the launcher killed the run (a limit fired) */
 	bool output_exceeded;
 	bool oom_killed;
 	bool memory_exceeded; /* OOM kill or allocation failure under the limit */
 
 	double cpu_time_s, cpu_user_s, cpu_sys_s, wall_time_s;
 	uint64_t memory_peak_bytes;
+	uint64_t max_rss_bytes; /* the largest process's peak RSS (rusage), whatever the cgroup says */
 	uint64_t csw_voluntary, csw_forced;
 	uint64_t stdout_bytes, stderr_bytes; /* SB_BYTES_UNKNOWN when not measured */
 

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -299,4 +300,65 @@ int userns_drop(const struct sb_plan *p, struct sb_err *err)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "set the parent-death signal");
 	return 0;
+}
+
+bool userns_have_subids(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	struct sb_err e = SB_ERR_INIT;
+	unsigned long s, c;
+
+	return helper_path("newuidmap") && helper_path("newgidmap") &&
+	       find_range("/etc/subuid", pw ? pw->pw_name : NULL, getuid(), &s, &c, &e) == 0 &&
+	       find_range("/etc/subgid", pw ? pw->pw_name : NULL, getuid(), &s, &c, &e) == 0;
+}
+
+/* A byte through a pipe, retrying EINTR; false on EOF or error. */
+static bool pipe_byte(int fd, bool out)
+{
+	char c = 0;
+	ssize_t n;
+
+	do
+		n = out ? write(fd, &c, 1) : read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+int userns_run_mapped(const struct sb_plan *p, int (*fn)(void *arg), void *arg, struct sb_err *err)
+{
+	int up[2], down[2], st, r;
+	pid_t pid;
+
+	if (pipe2(up, O_CLOEXEC) < 0)
+		return sb_fail(err, errno, "pipe");
+	if (pipe2(down, O_CLOEXEC) < 0) {
+		close(up[0]);
+		close(up[1]);
+		return sb_fail(err, errno, "pipe");
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* The child: a new user namespace, mapped by the parent. */
+		close(up[0]);
+		close(down[1]);
+		if (unshare(CLONE_NEWUSER) < 0 || !pipe_byte(up[1], true) || !pipe_byte(down[0], false))
+			_exit(125);
+		_exit(fn(arg) == 0 ? 0 : 1);
+	}
+	close(up[1]);
+	close(down[0]);
+	if (pid < 0)
+		r = sb_fail(err, errno, "fork");
+	else if (!pipe_byte(up[0], false))
+		r = sb_failx(err, EPERM, "cannot create a user namespace");
+	else if ((r = userns_parent(p, pid, err)) == 0 && !pipe_byte(down[1], true))
+		r = sb_failx(err, EPIPE, "the user namespace's process went away");
+	close(up[0]);
+	close(down[1]);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		r = sb_failx(err, EIO, "the work in the user namespace failed");
+	return r;
 }

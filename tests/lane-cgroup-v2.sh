@@ -1,5 +1,5 @@
 #!/bin/sh
-# The cgroup v2 lane: run the limit, core and seccomp tests inside
+# The cgroup v2 lane: run the limit, core, seccomp and isolate tests inside
 # ../shared/vm's VM (pure cgroup v2, a systemd-style delegated subtree for an
 # unprivileged user, the way most users run; and a second kernel, Debian's
 # 6.1, for the namespace and syscall-filter behaviour). Skips, with the
@@ -26,14 +26,15 @@ src=$1
 d=$(mktemp -d /tmp/lane.XXXXXX)
 mkdir -p "$d/helpers"
 cp "$src/sandbox" "$d/"
+ln -s sandbox "$d/isolate"
 cp "$src"/tests/helpers/* "$d/helpers/"
 cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$src"/tests/integ_test_seccomp_hardening \
-	"$src"/tests/integ_test_ebpf "$d/"
+	"$src"/tests/integ_test_ebpf "$src"/tests/integ_test_isolate "$d/"
 chmod -R a+rX "$d"
 chmod 1777 "$d"
 echo "guest: $(uname -r), $(stat -fc %T /sys/fs/cgroup), test cgroup $SANDBOX_TEST_CGROUP"
 rc=0
-for t in integ_test_limits integ_test_core integ_test_seccomp_hardening; do
+for t in integ_test_limits integ_test_core integ_test_seccomp_hardening integ_test_isolate; do
 	# The test runner itself lives in the scope, so do the delegation dance
 	# for it: runner into a leaf, controllers on, runs under a sibling.
 	as-test-user env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \

@@ -25,6 +25,10 @@ export SANDBOX_TEST_UID SANDBOX_TEST_GID
 dir=$(mktemp -d /tmp/sandbox-test.XXXXXX)
 chmod 755 "$dir"
 cp "$top/$build/sandbox" "$dir/"
+# The front ends are argv[0] aliases: copy the links too (isolate -> sandbox).
+for a in isolate sandbox-oci; do
+	[ -L "$top/$build/$a" ] && cp -P "$top/$build/$a" "$dir/"
+done
 mkdir -p "$dir/helpers" "$dir/policies" "$dir/fixtures"
 cp -r "$top/$build/tests/helpers/." "$dir/helpers/" 2>/dev/null
 cp "$top"/policies/*.policy "$dir/policies/"

@@ -58,6 +58,7 @@ Test(check, every_directive_round_trips)
 		"uid 1000\ngid 1001\nmap-to subuid:4\nnet host\ninteractive\nkeep-fd 3\nenv LANG=C.UTF-8\n"
 		"keep-env TERM\nmemory 1.5G\npids 32\ncpu-time 1500ms\nwall-time 2m\ncpus 0.5\ncpuset 0-1\n"
 		"output-limit 1000\nopen-files 64\nstack unlimited\nlimits best-effort\ncgroup-parent /cg\n"
+		"extra-time 500ms\naddress-space 1G\ncgroup required\nunset-env PATH\nstdio-inside\n"
 		"stdin /in\nstdout /out\nreport -\nmeta /meta\nstderr-to-stdout\nsyscalls default deny\n"
 		"syscalls allow read write\nsyscalls-log\nseccomp-profile /p.json\nlandlock required\n";
 	struct sb_plan a, b;
@@ -75,6 +76,9 @@ Test(check, every_directive_round_trips)
 	cr_assert(strstr(pa, "\nro-bind /etc/mono:/etc/mono:noexec\nbind /dev:/hd:dev,norec\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ntmpfs /s:noexec\n"), "%s", pa);
 	cr_assert(strstr(pa, "\nmap-to subuid:4\n"), "%s", pa);
+	cr_assert(strstr(pa, "\nextra-time 500ms\n") && strstr(pa, "\naddress-space 1G\n"), "%s", pa);
+	cr_assert(strstr(pa, "\ncgroup required\n") && strstr(pa, "\nunset-env PATH\n"), "%s", pa);
+	cr_assert(strstr(pa, "\nstdio-inside\n"), "%s", pa);
 	cr_assert(strstr(pa, "\nmemory 1536M\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpu-time 1500ms\n"), "%s", pa);
 	cr_assert(strstr(pa, "\ncpus 0.500\n"), "%s", pa);
@@ -309,7 +313,8 @@ Test(check, every_option_is_printed_and_reads_back)
 		{ "stdin", "/in", NULL }, { "stdout", "/out", NULL }, { "stderr", "/err", NULL },
 		{ "stderr-to-stdout", NULL, "stderr-to-stdout" }, { "report", "-", NULL }, { "meta", "/m", NULL },
 		{ "syscalls", "deny chmod", NULL }, { "syscalls-log", NULL, "syscalls-log" },
-		{ "seccomp-profile", "/p.json", NULL },
+		{ "seccomp-profile", "/p.json", NULL }, { "unset-env", "PATH", NULL }, { "extra-time", "500ms", NULL },
+		{ "address-space", "1G", NULL }, { "cgroup", "required", NULL }, { "stdio-inside", NULL, "stdio-inside" },
 	};
 	size_t n;
 	const struct sb_option *t = options_table(&n);

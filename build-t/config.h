@@ -1,0 +1,1 @@
+#define SB_POLICY_DIR "/usr/local/share/sandbox/policies"
