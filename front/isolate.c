@@ -247,7 +247,6 @@ static int one_option(struct iso_opts *o, int c, const char *arg)
 	uint64_t v;
 	const char *why;
 
-
 	switch (c) {
 	case 'b':
 		if (!opt_uint(arg, &v))

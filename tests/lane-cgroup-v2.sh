@@ -34,11 +34,17 @@ chmod -R a+rX "$d"
 chmod 1777 "$d"
 echo "guest: $(uname -r), $(stat -fc %T /sys/fs/cgroup), test cgroup $SANDBOX_TEST_CGROUP"
 rc=0
+# A guest that gives the test user a subordinate range runs those tests too.
+subids=""
+if command -v newuidmap >/dev/null && grep -q "^$(id -nu "$SANDBOX_TEST_UID"):" /etc/subuid 2>/dev/null; then
+	subids=1
+fi
 for t in integ_test_limits integ_test_core integ_test_seccomp_hardening integ_test_isolate; do
 	# The test runner itself lives in the scope, so do the delegation dance
 	# for it: runner into a leaf, controllers on, runs under a sibling.
 	as-test-user env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \
 		SANDBOX_TEST_UID="$SANDBOX_TEST_UID" SANDBOX_TEST_GID="$SANDBOX_TEST_GID" RUN_IN_VM=1 T="$d/$t" \
+		${subids:+SANDBOX_SUBIDS=1} \
 		sh -c 'S=/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)
 		       mkdir "$S/tests" "$S/runs" && echo $$ > "$S/tests/cgroup.procs" &&
 		       echo "+memory +pids +cpu" > "$S/cgroup.subtree_control" || exit 1

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""isolate front end: the judge's cycle (--init, --run, --cleanup of a
+trivial program) and a CMS-like run alone, with and without --cg, as
+medians of RUNS sequential invocations each (hyperfine -N; a step's
+set-up, such as --init before a run, is untimed). isolate is not packaged
+in Debian 12: the comparison is with the figures the issue gives for
+isolate on this kind of machine, as root (cycle 8-10 ms with --cg, run
+3.7-4.4 ms). Usage: isolate.py AS_USER ISOLATE (env ISOLATE_BOX_ROOT,
+SANDBOX_CGROUP for --cg)."""
+import json, os, shlex, subprocess, sys
+
+RUNS = int(os.environ.get("BENCH_RUNS", "200"))
+ISOLATE_CYCLE = (8.0, 10.0)
+ISOLATE_RUN = (3.7, 4.4)
+
+def hyperfine(as_user, cmd, prepare=None, conclude=None):
+    """Median ms of cmd (a list) over RUNS runs."""
+    out = os.path.join(os.environ["ISOLATE_BOX_ROOT"], "..", "isolate-bench-%d.json" % os.getpid())
+    q = lambda argv: " ".join(shlex.quote(a) for a in argv)
+    args = as_user + ["hyperfine", "-N", "-w", "10", "-r", str(RUNS), "--export-json", out]
+    if prepare:
+        args += ["--prepare", q(prepare)]
+    if conclude:
+        args += ["--conclude", q(conclude)]
+    subprocess.run(args + [q(cmd)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with open(out) as f:
+        r = json.load(f)["results"][0]
+    os.unlink(out)
+    return r["median"] * 1000
+
+def main():
+    as_user = shlex.split(sys.argv[1])
+    iso = sys.argv[2]
+    meta = os.path.join(os.environ["ISOLATE_BOX_ROOT"], "..", "isolate-bench.meta")
+    modes = [("--cg", ["--cg"])] if os.environ.get("SANDBOX_CGROUP") else []
+    modes.append(("no --cg", []))
+    probe = subprocess.run(as_user + [iso, "--version"], capture_output=True, text=True)
+    ids = [l for l in probe.stdout.splitlines() if l.startswith("Program ids")]
+    print(f"isolate front end: median of {RUNS} sequential runs each (ms, hyperfine -N), as an unprivileged user;")
+    print(f"  {ids[0] if ids else ''}; isolate is not packaged in Debian 12, its figures are the issue's (root)")
+    print(f"  {'':<34}{'ours':>8}{'isolate':>12}{'ratio':>8}")
+    for name, cg in modes:
+        box = ["-b", "4242"] + cg
+        init, cleanup = [iso] + box + ["--init"], [iso] + box + ["--cleanup"]
+        run = [iso] + box + ["-s", "--run", "--", "/bin/true"]
+        cms = [iso] + box + ["-s", "--chdir=/box", "--time=1", "--wall-time=3", "--extra-time=0.5",
+                             "--processes=1", "--fsize=65536", f"--meta={meta}"]
+        cms += (["--cg-mem=262144"] if cg else ["--mem=262144"]) + ["--run", "--", "/bin/true"]
+        subprocess.run(as_user + cleanup, check=True)
+        t_init = hyperfine(as_user, init, conclude=cleanup)
+        t_clean = hyperfine(as_user, cleanup, prepare=init)
+        subprocess.run(as_user + init, check=True, stdout=subprocess.DEVNULL)
+        t_run = hyperfine(as_user, run)
+        t_cms = hyperfine(as_user, cms)
+        subprocess.run(as_user + cleanup, check=True)
+        cycle = t_init + t_run + t_clean
+        mid_c, mid_r = sum(ISOLATE_CYCLE) / 2, sum(ISOLATE_RUN) / 2
+        print(f"  {name + ': --init':<34}{t_init:8.2f}")
+        print(f"  {name + ': --run -- /bin/true':<34}{t_run:8.2f}")
+        print(f"  {name + ': --cleanup':<34}{t_clean:8.2f}")
+        print(f"  {name + ': cycle (init + run + cleanup)':<34}{cycle:8.2f}{'8-10':>12}{cycle / mid_c:7.2f}x")
+        print(f"  {name + ': CMS-like run (limits, meta)':<34}{t_cms:8.2f}{'3.7-4.4':>12}{t_cms / mid_r:7.2f}x")
+    print("  ratio: ours / the middle of isolate's range; targets: cycle < 5 ms, run < 4 ms")
+
+main()
