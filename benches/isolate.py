@@ -13,15 +13,13 @@ RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 ISOLATE_CYCLE = (8.0, 10.0)
 ISOLATE_RUN = (3.7, 4.4)
 
-def hyperfine(as_user, cmd, prepare=None, conclude=None):
-    """Median ms of cmd (a list) over RUNS runs."""
+def hyperfine(as_user, cmd, prepare=None):
+    """Median ms of cmd (a list) over RUNS runs; prepare (untimed) before each."""
     out = os.path.join(os.environ["ISOLATE_BOX_ROOT"], "..", "isolate-bench-%d.json" % os.getpid())
     q = lambda argv: " ".join(shlex.quote(a) for a in argv)
     args = as_user + ["hyperfine", "-N", "-w", "10", "-r", str(RUNS), "--export-json", out]
     if prepare:
         args += ["--prepare", q(prepare)]
-    if conclude:
-        args += ["--conclude", q(conclude)]
     subprocess.run(args + [q(cmd)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(out) as f:
         r = json.load(f)["results"][0]
@@ -47,7 +45,7 @@ def main():
                              "--processes=1", "--fsize=65536", f"--meta={meta}"]
         cms += (["--cg-mem=262144"] if cg else ["--mem=262144"]) + ["--run", "--", "/bin/true"]
         subprocess.run(as_user + cleanup, check=True)
-        t_init = hyperfine(as_user, init, conclude=cleanup)
+        t_init = hyperfine(as_user, init, prepare=cleanup)
         t_clean = hyperfine(as_user, cleanup, prepare=init)
         subprocess.run(as_user + init, check=True, stdout=subprocess.DEVNULL)
         t_run = hyperfine(as_user, run)
