@@ -403,12 +403,16 @@ static void collect(struct run *r)
 	res->cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	drop_setup_cpu(res, (double)r->setup_cpu_ns / 1e9);
 	res->memory_peak_bytes = res->max_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
-	res->killed = r->killed;
 	res->csw_voluntary = (uint64_t)ru.ru_nvcsw;
 	res->csw_forced = (uint64_t)ru.ru_nivcsw;
 	if (r->cg.version)
 		cgroup_collect(r->p, &r->cg, res);
 	ebpf_collect(&r->bpf, res);
+	/* v2 memory.oom.group kills every member of the run's cgroup, init
+	 * too, so init may die before it could report: the OOM kill the
+	 * cgroup recorded is what ended the run, as if the launcher had. */
+	if (!res->have_status && !r->setup_failed && r->exec_seen && res->oom_killed)
+		r->killed = true;
 	if (!res->have_status && !r->setup_failed && !r->killed) {
 		/* init died without a word: nothing the payload can do causes
 		 * that, so it is the sandbox's failure. */
@@ -421,6 +425,7 @@ static void collect(struct run *r)
 		res->have_status = true;
 		res->wait_status = SIGKILL;
 	}
+	res->killed = r->killed;
 }
 
 static void release(struct run *r)
