@@ -174,6 +174,8 @@ static int own_dir(const struct iso_opts *o, const char *dir, mode_t mode)
 
 int iso_box_open(const struct iso_opts *o, struct iso_box *b)
 {
+	struct sb_err err = SB_ERR_INIT;
+	struct sb_subids ids;
 	int r;
 
 	memset(b, 0, sizeof(*b));
@@ -197,7 +199,7 @@ int iso_box_open(const struct iso_opts *o, struct iso_box *b)
 	snprintf(b->dir, sizeof(b->dir), "%s/%u", b->cf.box_root, o->box_id);
 	/* A root caller's program runs as the per-box uid, which must reach
 	 * the box: isolate's 0755 box dirs. Others keep theirs private. */
-	b->subids = !b->root && userns_have_subids();
+	b->subids = !b->root && userns_subids(&ids, &err) == 0;
 	isolate_msg(o, "Box %s (config: %s); the program runs as %s\n", b->dir, b->cf.source,
 		    b->root ? "the per-box uid" : b->subids ? "an id of your /etc/subuid range" :
 							"you (no /etc/subuid range: your files are the program's)");

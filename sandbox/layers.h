@@ -19,9 +19,6 @@ int userns_child(const struct sb_plan *p, struct sb_err *err);
 /* userns.c (payload, before chdir and caps_child): with --map-to subuid,
  * become the command's ids; CAP_SETPCAP stays in effect for caps_child. */
 int userns_drop(const struct sb_plan *p, struct sb_err *err);
-/* userns.c (front ends' housekeeping, no sandbox): whether the caller has
- * subordinate id ranges and the helpers to map them. */
-bool userns_have_subids(void);
 /* userns.c: run fn(arg) in a forked child inside a new user namespace
  * mapped as p maps the sandbox's (inside 0 = the caller, the command's ids =
  * subordinate ones), holding every capability there: for work on files the

@@ -302,17 +302,6 @@ int userns_drop(const struct sb_plan *p, struct sb_err *err)
 	return 0;
 }
 
-bool userns_have_subids(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	struct sb_err e = SB_ERR_INIT;
-	unsigned long s, c;
-
-	return helper_path("newuidmap") && helper_path("newgidmap") &&
-	       find_range("/etc/subuid", pw ? pw->pw_name : NULL, getuid(), &s, &c, &e) == 0 &&
-	       find_range("/etc/subgid", pw ? pw->pw_name : NULL, getuid(), &s, &c, &e) == 0;
-}
-
 /* A byte through a pipe, retrying EINTR; false on EOF or error. */
 static bool pipe_byte(int fd, bool out)
 {
