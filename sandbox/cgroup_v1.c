@@ -317,9 +317,12 @@ bool cgroup_v1_event(struct cg_state *s, struct sb_result *res)
 
 	if (s->v1_efd < 0 || read(s->v1_efd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		return false;
-	/* The OOM notification comes before the kill: end the run now, the
-	 * limit was reached and the kernel found nothing to reclaim. */
-	res->memory_exceeded = true;
+	/* The notification is the OOM itself: the tree is at its limit and the
+	 * kernel found nothing to reclaim. It comes before the OOM killer has
+	 * picked a victim, and v1 has no memory.oom.group, so the launcher ends
+	 * the whole run now, and the event, not oom_control's oom_kill count
+	 * (still 0 when we got there first), is the evidence of the OOM kill. */
+	res->oom_killed = res->memory_exceeded = true;
 	return true;
 }
 

@@ -333,9 +333,7 @@ static void write_meta(FILE *f, const struct sb_result *res)
 			(unsigned long long)res->csw_forced);
 		if (res->cgroup_version)
 			fprintf(f, "cg-mem:%llu\n", (unsigned long long)(res->memory_peak_bytes / 1024));
-		/* CMS reads SG with cg-oom-killed as the memory limit: also when
-		 * the launcher's kill beat the kernel's OOM killer to it. */
-		if (res->oom_killed || (res->status == SB_ST_ML && res->signal))
+		if (res->oom_killed)
 			fputs("cg-oom-killed:1\n", f);
 		if (res->killed)
 			fputs("killed:1\n", f);
