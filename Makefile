@@ -25,9 +25,12 @@ format:
 	clang-format -i sandbox/*.c sandbox/*.h front/*.c front/*.h
 # make must not try to remake its own makefile through the rule below.
 Makefile: ;
-# Any other target (a single object, a test binary) is built directly.
-%:
+# Any other target (a single object, a test binary) is built directly;
+# FORCE, or make would call an existing file up to date by this rule.
+%: FORCE
 	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+.PHONY: FORCE
+FORCE: ;
 else
 
 # Warnings as in STYLE.md (a subset of bubblewrap's); -Werror so none slip in.

@@ -44,9 +44,11 @@ struct sb_cgroup_where {
 };
 void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *w);
 
-/* How each limit of p would be enforced with (have_cg) or without a cgroup:
- * SB_ENF_NONE for a set limit means the run would fail (strict). */
-void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *enf);
+/* How each limit of p is enforced with (have_cg) or without a usable
+ * cgroup: the one place that decides it (cgroup_prepare, explain, doctor,
+ * the report). SB_ENF_NONE for a set limit means the run would fail
+ * (strict). */
+void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *e);
 
 /* Launcher, after clone, before GO: move pid in when clone3's
  * CLONE_INTO_CGROUP was not available (v2; v1 joins in cgroup_child). */
@@ -67,10 +69,6 @@ void cgroup_mark_exec(struct sb_cgroup *cg, uint64_t setup_us);
 
 /* Launcher: CPU time used so far in microseconds (for the CPU limit), or -1. */
 long long cgroup_cpu_usage_us(struct sb_cgroup *cg);
-
-/* Launcher, CPU limit: 0 when the tree used limit_us or more, else how many
- * microseconds to wait before looking again (no earlier crossing possible). */
-long long cgroup_cpu_check(struct sb_cgroup *cg, uint64_t limit_us);
 
 /* Launcher: kill every process of the run at once. */
 int cgroup_kill(struct sb_cgroup *cg);

@@ -99,6 +99,12 @@ void net_finish(int sync_fd);
 /* caps.c (payload): drop every capability in every set. */
 int caps_child(const struct sb_plan *p, struct sb_err *err);
 
+/* limits.c (launcher, before anything is created): values that depend on
+ * this machine, such as a --cpuset naming CPUs it does not have. */
+int limits_prepare(const struct sb_plan *p, struct sb_err *err);
+/* limits.c: how many CPUs the run's tree may keep busy at once (its
+ * affinity, --cpuset, --cpus), for the CPU limit's check schedule. */
+unsigned limits_parallelism(const struct sb_plan *p);
 /* limits.c (launcher, before clone): which limits rlimits must stand in for
  * (res->enf as cgroup_prepare filled it). */
 void limits_use(const struct sb_enforcement *enf);
