@@ -273,9 +273,29 @@ H(opt_proc)
 	return add_mount(p, SB_MOUNT_PROC, NULL, arg && *arg ? arg : "/proc", false, loc, err);
 }
 
+/* [DST][:shm-size=N]: N caps the dev's own /dev/shm tmpfs (N% of RAM too). */
 H(opt_dev)
 {
-	return add_mount(p, SB_MOUNT_DEV, NULL, arg && *arg ? arg : "/dev", false, loc, err);
+	_cleanup_free_ char *copy = strdup(arg && *arg ? arg : "/dev");
+	char *opts;
+	uint64_t size = 0;
+	int r;
+
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	opts = split_colon(copy);
+	if (opts && strncmp(opts, "shm-size=", 9) != 0) {
+		err->col = (int)(opts - copy);
+		return sb_failx(err, EINVAL, "unknown dev option '%s' (expected shm-size=N)", opts);
+	}
+	if (opts && (r = parse_size_share(opts + 9, &size, err)) < 0) {
+		err->col = (int)(opts + 9 - copy) + (err->col > 0 ? err->col : 0);
+		return r;
+	}
+	r = add_mount(p, SB_MOUNT_DEV, NULL, *copy ? copy : "/dev", false, loc, err);
+	if (r == 0)
+		p->mounts[p->n_mounts - 1].size = size;
+	return r;
 }
 
 H(opt_rootfs)
@@ -814,7 +834,7 @@ static const struct sb_option table[] = {
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
 	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
 	L("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
-	L("dev", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm"),
+	L("dev", SB_ARG_OPTIONAL, true, "[DST][:shm-size=N]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm (shm capped at N)"),
 	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
 	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
 	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
