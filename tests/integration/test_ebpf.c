@@ -258,16 +258,19 @@ Test(ebpf, sigkilled_launcher_leaves_nothing_after_next_run, .timeout = 60)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
-		execl(sb_bin(), sb_bin(), "run", "--ebpf", "required", "--", "/bin/sleep", "30", (char *)NULL);
+		/* No limits: no cgroup of the cgroup layer, the eBPF layer's own. */
+		execl(sb_bin(), sb_bin(), "run", "--ebpf", "required", "--memory", "unlimited", "--pids", "unlimited",
+		      "--", "/bin/sleep", "30", (char *)NULL);
 		_exit(97);
 	}
+	dir[0] = '\0';
 	for (int i = 0; i < 200 && !run_dir(parent, pid, dir, sizeof(dir)); i++)
 		usleep(20000);
 	cr_assert(access(dir, F_OK) == 0, "the run's cgroup %s never appeared", dir);
 	usleep(200000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	sb_run_root(&o, "--ebpf", "required", "--", "/bin/true", NULL);
+	sb_run_root(&o, "--ebpf", "required", "--memory", "unlimited", "--pids", "unlimited", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
 	for (int i = 0; i < 100 && access(dir, F_OK) == 0; i++)
 		usleep(20000);

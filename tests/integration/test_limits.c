@@ -462,7 +462,7 @@ Test(limits, nothing_left_after_the_launcher_is_killed)
 Test(limits, no_cgroup_fails_closed_unless_best_effort)
 {
 	struct sb_out o;
-	const char *strict[] = { "--memory", "64M", NULL };
+	const char *strict[] = { "--limits", "strict", "--memory", "64M", NULL };
 	const char *best[] = { "--memory", "64M", "--limits", "best-effort", NULL };
 	const char *cmd[] = { "/h/alloc", "200", NULL };
 
@@ -557,4 +557,43 @@ Test(limits, meta_file_in_isolate_keys)
 	cr_assert(strstr(buf, "time:") && strstr(buf, "time-wall:") && strstr(buf, "max-rss:") &&
 			  strstr(buf, "exitcode:3\n") && strstr(buf, "status:RE\n"),
 		  "%s", buf);
+}
+
+/*
+ * --cgroup-parent as an admin copies it from ls (a path under one
+ * controller's mount) means that path in every hierarchy (it used to get
+ * the mount prefix twice); a hierarchy that lacks the parent is named
+ * when a limit needs it.
+ */
+Test(limits, cgroup_parent_forms_on_v1)
+{
+	const char *name = getenv("SANDBOX_CGROUP");
+	char parent[600], want[700];
+	struct sb_out o;
+	FILE *f;
+	char line[512], path[256] = "";
+
+	need_cgroup();
+	if (getenv("RUN_IN_VM") || !name || name[0] == '/')
+		cr_skip_test("a v1 hierarchy with a relative SANDBOX_CGROUP");
+	f = fopen("/proc/self/cgroup", "r");
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*[^:]:pids:%255s", path) == 1)
+			break;
+	fclose(f);
+	cr_assert(path[0], "no pids hierarchy");
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/pids%s/%s", strcmp(path, "/") ? path : "", name);
+	unsetenv("SANDBOX_CGROUP");
+	sb_run(&o, "--cgroup-parent", parent, "--memory", "unlimited", "--pids", "8", "--report", "-", "--", "true", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_err_has(&o, "\"pids\": {\"value\": 8, \"enforced_by\": \"cgroup\"}");
+	/* The same path in the cpu hierarchy does not exist (memory here sits
+	 * elsewhere, too): a limit that needs it names the hierarchy. */
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/pids%s/%s-none", strcmp(path, "/") ? path : "", name);
+	sb_run(&o, "--cgroup-parent", parent, "--limits", "strict", "--memory", "unlimited", "--cpus", "0.5", "--", "true",
+	       NULL);
+	sb_assert_status(&o, 125);
+	snprintf(want, sizeof(want), "the cpu hierarchy has no cgroup");
+	sb_assert_err_has(&o, want);
 }
