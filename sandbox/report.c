@@ -154,6 +154,10 @@ int report_exit_code(const struct sb_result *res)
 	 * RLIMIT_CPU's SIGXCPU, or figures over the limit at a normal exit. */
 	if (res->status == SB_ST_TO)
 		return 128 + SIGKILL;
+	/* The relay's cut closes the pipe: the command may die of SIGPIPE
+	 * before the launcher's SIGKILL lands. Either way the limit ended it. */
+	if (res->status == SB_ST_OL && res->signal == SIGPIPE)
+		return 128 + SIGKILL;
 	if (res->signal)
 		return 128 + res->signal;
 	if (res->status == SB_ST_ML || res->status == SB_ST_OL)

@@ -591,8 +591,8 @@ Test(limits, cgroup_parent_forms_on_v1)
 	/* The same path in the cpu hierarchy does not exist (memory here sits
 	 * elsewhere, too): a limit that needs it names the hierarchy. */
 	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/pids%s/%s-none", strcmp(path, "/") ? path : "", name);
-	sb_run(&o, "--cgroup-parent", parent, "--limits", "strict", "--memory", "unlimited", "--cpus", "0.5", "--", "true",
-	       NULL);
+	sb_run(&o, "--cgroup-parent", parent, "--limits", "strict", "--memory", "unlimited", "--pids", "unlimited",
+	       "--cpus", "0.5", "--", "true", NULL);
 	sb_assert_status(&o, 125);
 	snprintf(want, sizeof(want), "the cpu hierarchy has no cgroup");
 	sb_assert_err_has(&o, want);
