@@ -151,7 +151,7 @@ Test(doctor, as_root)
 	sb_exec(SB_AS_ROOT, run, NULL, 60, o);
 	sb_assert_status(o, 0);
 	sb_assert_err_has(o, ok ? "\"memory_bytes\": {\"value\": 268435456, \"enforced_by\": \"cgroup\"}"
-				: "\"memory_bytes\": {\"value\": 268435456, \"enforced_by\": \"rlimit\"}");
+				: "\"memory_bytes\": {\"value\": 268435456, \"enforced_by\": \"sampling\"}");
 	free(o);
 }
 
