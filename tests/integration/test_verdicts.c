@@ -233,6 +233,37 @@ static pid_t start_flood(int out_fd, const char *report, const char *extra_wall)
 	return pid;
 }
 
+static bool has_children(pid_t pid)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] >= '0' && buf[0] <= '9';
+}
+
+/* Wait (30 s at most) until pid has had a child and has none any more. */
+static bool children_come_and_go(pid_t pid)
+{
+	bool seen = false;
+
+	for (int i = 0; i < 3000; i++) {
+		bool now = has_children(pid);
+
+		if (seen && !now)
+			return true;
+		seen |= now;
+		usleep(10000);
+	}
+	return false;
+}
+
 static double since(const struct timespec *t0)
 {
 	struct timespec t;
@@ -278,7 +309,9 @@ Test(verdicts, signal_during_the_drain_still_reports)
 	cr_assert(pipe2(p, O_CLOEXEC) == 0);
 	pid = start_flood(p[1], report, "500ms");
 	close(p[1]);
-	usleep(1200000); /* the run is over; the drain waits for the reader */
+	/* Once the launcher's child (the sandbox's init) is gone, the run is
+	 * over and the drain waits for the reader. */
+	cr_assert(children_come_and_go(pid), "the run did not start and end within 30 s");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	kill(pid, SIGTERM);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
