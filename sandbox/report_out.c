@@ -8,8 +8,9 @@
  * still cheap (exit 125, nothing started). After the run the result is
  * written there, checked (every write, flush and close), and renamed over
  * the path in one step. A path that is not a regular file (a FIFO, a
- * character device such as /dev/full, "-" for stderr) is written in place:
- * renaming over it would replace a device node.
+ * character device such as /dev/full, "-" for stderr) or names one of the
+ * caller's descriptors (/dev/stdout, /proc/self/fd/N) is written in place:
+ * renaming over it would replace a device node or miss the descriptor.
  */
 #include "report.h"
 
@@ -72,7 +73,9 @@ static int open_one(struct report_file *f, const char *path, const char *what, s
 	f->path = strdup(path);
 	if (!f->path)
 		return sb_fail(err, ENOMEM, "%s path", what);
-	f->direct = strcmp(path, "-") == 0;
+	/* "-", /dev/stdout, /dev/fd/N, /proc/self/fd/N: the caller's own
+	 * descriptors, written in place (a rename would go around them). */
+	f->direct = strcmp(path, "-") == 0 || strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0;
 	if (!f->direct && (r = resolve(f, what, &st, &exists, err)) < 0)
 		return r;
 	if (!f->direct && exists && S_ISDIR(st.st_mode))
