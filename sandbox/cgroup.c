@@ -224,6 +224,16 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
 	return cg_write(s->dir, "cgroup.procs", buf, err);
 }
 
+/* init's CPU before it joined the run's v1 cgroup: the cgroup never saw
+ * it, so the set-up subtracted from the cgroup's figure leaves it out.
+ * Set in init; the payload, forked after, reads its copy. */
+static uint64_t cpu_outside_ns;
+
+uint64_t cgroup_cpu_outside_ns(void)
+{
+	return cpu_outside_ns;
+}
+
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err)
 {
 	int r;
@@ -231,6 +241,7 @@ int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
 	(void)p;
 	if (cg->version != '1')
 		return 0;
+	cpu_outside_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	/* v1 has no CLONE_INTO_CGROUP: init joins before it forks anything, so
 	 * a namespace unshared now is rooted at the run's cgroup (crun's
 	 * "unshared later"). */

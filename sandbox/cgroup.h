@@ -58,6 +58,11 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
  * cgroup namespace when clone could not (v1). */
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err);
 
+/* Init and the payload, after cgroup_child: the CPU init used before it
+ * joined the run's cgroup (v1; 0 when it was born in it), which the
+ * cgroup's CPU figure does not hold. */
+uint64_t cgroup_cpu_outside_ns(void);
+
 /* Launcher, when event_fd is readable: returns true when the run must end
  * (a limit fired), recording why in res. */
 bool cgroup_event(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res);

@@ -273,7 +273,8 @@ static void on_sync(struct run *r)
 			r->exec_seen = true;
 			ts_from_ns(&r->t_exec, m.t_ns);
 			r->setup_cpu_ns = m.cpu_ns;
-			cgroup_mark_exec(&r->cg, m.cpu_ns / 1000);
+			/* The cgroup counts init only from when it joined (v1). */
+			cgroup_mark_exec(&r->cg, (m.cpu_ns - (m.cpu_outside_ns < m.cpu_ns ? m.cpu_outside_ns : m.cpu_ns)) / 1000);
 			if (r->p->limits.wall_time_us) {
 				struct sb_err e = SB_ERR_INIT;
 
