@@ -657,6 +657,13 @@ static void net_dests(const struct sb_observed *o, struct strv *dests, struct st
 		const char *udp = n->type == SOCK_DGRAM ? "/udp" : "";
 		bool own = false, dns = false;
 
+		if (n->op == SB_OBS_BIND && n->port && !is_loopback(n)) {
+			snprintf(note, sizeof(note), "the command served port %u%s: from the host it is reachable only with "
+						     "net user and 'publish %u:%u%s'",
+				 (unsigned)n->port, n->type == SOCK_DGRAM ? "/udp" : "", (unsigned)n->port,
+				 (unsigned)n->port, n->type == SOCK_DGRAM ? "/udp" : "");
+			sv_add(notes, note);
+		}
 		if (n->op == SB_OBS_BIND || n->port == 0 || probe_connect(o, n))
 			continue;
 		for (size_t j = 0; j < o->n_net && !own; j++)
