@@ -533,6 +533,9 @@ static int start(struct run *r, struct sb_err *err)
 	rc = sync_send(r->sync[0], SYNC_GO, 0, NULL);
 	if (rc < 0)
 		return sb_fail(err, -rc, "start the sandbox's init");
+	rc = net_ready(r->sync[0], err);
+	if (rc < 0)
+		return rc;
 	if (r->p->limits.cpu_time_us && r->cg.version)
 		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, plan_cpu_kill_us(r->p)), 0, err);
 	return 0;
