@@ -4,7 +4,7 @@
  * written and before GO.
  *
  * Why pasta (package passt) and not slirp4netns: pasta attaches to an
- * existing namespace by PID (joining its user namespace itself), copies
+ * existing namespace (joining its user namespace itself), copies
  * the host's addresses and routes (--config-net) so IPv4 and IPv6 work
  * without NAT set-up, forwards published ports from its command line
  * (slirp4netns needs an API socket and one request per port), and moves
