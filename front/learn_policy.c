@@ -604,6 +604,14 @@ static bool is_loopback(const struct sb_obs_net *n)
 	return memcmp(n->addr, mapped, 12) == 0 && (n->addr[12] == 127 || memcmp(n->addr + 12, any6, 4) == 0);
 }
 
+/* A bind to 127.0.0.0/8 or ::1 only (0.0.0.0 and :: are every interface). */
+static bool bound_to_loopback(const struct sb_obs_net *n)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	return n->family == AF_INET ? n->addr[0] == 127 : memcmp(n->addr, lo6, 16) == 0;
+}
+
 /* A UDP connect to where a TCP connect also went: glibc's getaddrinfo
  * connects a datagram socket to each candidate to learn the source address
  * it would use (RFC 6724 sorting); no packet leaves, no rule is needed. */
@@ -657,6 +665,13 @@ static void net_dests(const struct sb_observed *o, struct strv *dests, struct st
 		const char *udp = n->type == SOCK_DGRAM ? "/udp" : "";
 		bool own = false, dns = false;
 
+		if (n->op == SB_OBS_BIND && n->port && !bound_to_loopback(n)) {
+			snprintf(note, sizeof(note), "the command served port %u%s: from the host it is reachable only with "
+						     "net user and 'publish %u:%u%s'",
+				 (unsigned)n->port, n->type == SOCK_DGRAM ? "/udp" : "", (unsigned)n->port,
+				 (unsigned)n->port, n->type == SOCK_DGRAM ? "/udp" : "");
+			sv_add(notes, note);
+		}
 		if (n->op == SB_OBS_BIND || n->port == 0 || probe_connect(o, n))
 			continue;
 		for (size_t j = 0; j < o->n_net && !own; j++)

@@ -162,6 +162,8 @@ void init_main(struct init_ctx *c)
 		setpgid(0, 0);
 	if (setup(c, &err) < 0)
 		fail(c, &err);
+	if (net_await(c->sync_fd) < 0)
+		_exit(125); /* the launcher said why, or is gone */
 	sfd = block_signals(&set);
 	if (sfd < 0) {
 		sb_fail(&err, -sfd, "signalfd");

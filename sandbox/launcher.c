@@ -671,6 +671,9 @@ static int start(struct run *r, struct sb_err *err)
 	rc = sync_send(r->sync[0], SYNC_GO, 0, NULL);
 	if (rc < 0)
 		return sb_fail(err, -rc, "start the sandbox's init");
+	rc = net_ready(r->sync[0], err);
+	if (rc < 0)
+		return rc;
 	if (r->sampling && (rc = tree_init(&r->tree, r->pid)) < 0)
 		return sb_fail(err, -rc, "process tree sampling");
 	if (r->sampling && (rc = arm_timer(&r->sample_fd, SAMPLE_US, 0, err)) < 0)

@@ -78,6 +78,12 @@ int net_prepare(const struct sb_plan *p, struct sb_err *err);
 /* net.c (launcher, after the id maps): start pasta on init's namespace and
  * wait until it has set it up. */
 int net_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
+/* net.c (launcher, after GO): wait for pasta, then a second GO tells init
+ * the network is up. */
+int net_ready(int sync_fd, struct sb_err *err);
+/* net.c (init, before it starts the payload): wait for that second GO;
+ * -EPIPE when the launcher went away or failed instead. */
+int net_await(int sync_fd);
 /* net.c (launcher): init's count of refused packets (SYNC_NET). */
 void net_note_refused(uint64_t count);
 /* net.c (launcher, at the end): stop pasta; hand the applied allow-list

@@ -53,7 +53,7 @@ static struct {
 	bool rules; /* an allow-list is installed */
 	bool refused_known;
 	uint64_t refused;
-} net = { .pasta = { .pid = -1, .pidfd = -1 } };
+} net = { .pasta = { .pid = -1, .pidfd = -1, .ready_fd = -1, .log_fd = -1 } };
 
 /* ---- launcher, before clone ---- */
 
@@ -301,6 +301,31 @@ int net_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 	if (!net.active)
 		return 0;
 	return net_pasta_start(p, &net.pasta, pid, err);
+}
+
+int net_ready(int sync_fd, struct sb_err *err)
+{
+	int r;
+
+	if (!net.active)
+		return 0;
+	r = net_pasta_wait(&net.pasta, err);
+	if (r < 0)
+		return r;
+	/* init gone already: its own message says why, the wait loop reads it */
+	sync_send(sync_fd, SYNC_GO, 0, NULL);
+	return 0;
+}
+
+int net_await(int sync_fd)
+{
+	struct sync_msg m;
+
+	if (!net.active)
+		return 0;
+	if (sync_recv(sync_fd, &m) < 0 || m.type != SYNC_GO)
+		return -EPIPE;
+	return 0;
 }
 
 void net_note_refused(uint64_t count)

@@ -4,7 +4,7 @@
  * written and before GO.
  *
  * Why pasta (package passt) and not slirp4netns: pasta attaches to an
- * existing namespace by PID (joining its user namespace itself), copies
+ * existing namespace (joining its user namespace itself), copies
  * the host's addresses and routes (--config-net) so IPv4 and IPv6 work
  * without NAT set-up, forwards published ports from its command line
  * (slirp4netns needs an API socket and one request per port), and moves
@@ -15,7 +15,9 @@
  * PR_SET_PDEATHSIG(SIGKILL), kept across its exec of passt.avx2, so a
  * SIGKILLed launcher takes it along; otherwise net_pasta_stop() kills it
  * when the run ends. Readiness: pasta writes its PID file once its set-up
- * is done; that file is a pipe we read (-P /proc/self/fd/3).
+ * is done; that file is a pipe we read (-P /proc/self/fd/3). It is started
+ * before GO and waited for after it, so its set-up runs while init builds
+ * the filesystem; init waits for a second GO before it starts the payload.
  */
 #include "net_pasta.h"
 
@@ -110,13 +112,21 @@ static void build_argv(const struct sb_plan *p, const struct net_pasta *h, pid_t
 			argv[n++] = (char *)"none";
 		}
 	}
-	snprintf(pidstr, 16, "%d", (int)pid);
-	argv[n++] = pidstr;
+	/* The namespaces as descriptors the launcher opened before GO: init
+	 * changes its credentials meanwhile, and pasta would race it to open
+	 * /proc/PID/ns (a root caller's run then refused it). */
+	(void)pid, (void)pidstr;
+	argv[n++] = (char *)"--userns";
+	argv[n++] = (char *)"/proc/self/fd/4";
+	argv[n++] = (char *)"--netns";
+	argv[n++] = (char *)"/proc/self/fd/5";
+	argv[n++] = (char *)"--no-netns-quit";
 	argv[n] = NULL;
 }
 
 /* In the forked child: die with the launcher, stdio and fd 3, exec. */
-static void child(const struct net_pasta *h, char **argv, int ready_wr, int log_fd, pid_t launcher)
+static void child(const struct net_pasta *h, char **argv, int ready_wr, int log_fd, const int ns[2],
+		  pid_t launcher)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -129,9 +139,9 @@ static void child(const struct net_pasta *h, char **argv, int ready_wr, int log_
 	sigaction(SIGPIPE, &dfl, NULL);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(log_fd, 2) < 0 ||
-	    dup2(ready_wr, 3) < 0)
+	    dup2(ready_wr, 3) < 0 || dup2(ns[0], 4) < 0 || dup2(ns[1], 5) < 0)
 		_exit(125);
-	sys_close_range(4, ~0U, CLOSE_RANGE_CLOEXEC);
+	sys_close_range(6, ~0U, CLOSE_RANGE_CLOEXEC);
 	execv(h->path, argv);
 	_exit(127);
 }
@@ -173,27 +183,51 @@ static int wait_ready(struct net_pasta *h, int ready_rd, int log_fd, struct sb_e
 int net_pasta_start(const struct sb_plan *p, struct net_pasta *h, pid_t pid, struct sb_err *err)
 {
 	char *argv[MAX_ARGS], specs[32][128], pidstr[16];
-	_cleanup_close_ int log_fd = -1;
-	int ready[2] = { -1, -1 }, r;
+	int ready[2] = { -1, -1 }, ns[2] = { -1, -1 };
 	pid_t launcher = getpid();
+	char path[64];
 
 	build_argv(p, h, pid, argv, specs, pidstr);
-	log_fd = memfd_create("pasta-log", MFD_CLOEXEC);
-	if (log_fd < 0)
-		return sb_fail(err, errno, "memfd for pasta's messages");
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return sb_fail(err, errno, "pipe for pasta's readiness");
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	ns[0] = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	ns[1] = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns[0] < 0 || ns[1] < 0) {
+		int e = errno;
+
+		if (ns[0] >= 0)
+			close(ns[0]);
+		return sb_fail(err, e, "open the run's namespaces for pasta");
+	}
+	h->log_fd = memfd_create("pasta-log", MFD_CLOEXEC);
+	if (h->log_fd < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		int e = errno;
+
+		close(ns[0]);
+		close(ns[1]);
+		return sb_fail(err, e, "memfd and pipe for pasta's messages and readiness");
+	}
 	h->pid = fork();
 	if (h->pid == 0)
-		child(h, argv, ready[1], log_fd, launcher);
+		child(h, argv, ready[1], h->log_fd, ns, launcher);
 	close(ready[1]);
+	close(ns[0]);
+	close(ns[1]);
 	if (h->pid < 0) {
 		close(ready[0]);
 		return sb_fail(err, errno, "fork pasta");
 	}
+	h->ready_fd = ready[0];
 	h->pidfd = sys_pidfd_open(h->pid, 0);
-	r = wait_ready(h, ready[0], log_fd, err);
-	close(ready[0]);
+	return 0;
+}
+
+int net_pasta_wait(struct net_pasta *h, struct sb_err *err)
+{
+	int r = wait_ready(h, h->ready_fd, h->log_fd, err);
+
+	close(h->ready_fd);
+	h->ready_fd = -1;
 	return r;
 }
 
@@ -203,10 +237,18 @@ void net_pasta_stop(struct net_pasta *h)
 		return;
 	if (h->pidfd < 0 || sys_pidfd_send_signal(h->pidfd, SIGKILL) < 0)
 		kill(h->pid, SIGKILL);
-	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* Reap it if it is gone already, but do not wait: its exit closes the
+	 * tap device of the run's namespace, whose unregistering waits for an
+	 * RCU grace period (a quarter of a second on a loaded host). Killed,
+	 * it holds nothing of ours; once the launcher exits, its reaper reaps
+	 * it. */
+	waitpid(h->pid, NULL, WNOHANG);
 	if (h->pidfd >= 0)
 		close(h->pidfd);
+	if (h->ready_fd >= 0)
+		close(h->ready_fd);
+	if (h->log_fd >= 0)
+		close(h->log_fd);
 	h->pid = -1;
-	h->pidfd = -1;
+	h->pidfd = h->ready_fd = h->log_fd = -1;
 }

@@ -32,6 +32,13 @@
 #include "seccomp.h"
 #include "seccomp_int.h"
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 int seccomp_notify_handoff(struct sb_seccomp *s, int listener, struct sb_err *err)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
@@ -78,8 +85,15 @@ static void receive_listener(struct sb_seccomp *s)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
 		memcpy(&s->notify_fd, CMSG_DATA(c), sizeof(int));
+		/* Linux 6.6: the stopped thread wakes us on its own CPU and
+		 * waits there, as a synchronous hand-off (gVisor's reason for
+		 * it); learn mode stops every syscall, so this is most of its
+		 * cost. The flags are the argument itself, not a pointer.
+		 * Older kernels say EINVAL: the ordinary wake-up stays. */
+		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	}
 	/* Listener or EOF (the payload failed before loading): either way
 	 * the socket has done its job. */
 	close(s->sock_fd[0]);

@@ -346,6 +346,14 @@ Test(learn, a_host_loopback_server_becomes_an_allow_net_line)
 	assert_lacks(text, "/udp"); /* getaddrinfo's source-address probe needs no rule */
 	sb_cmd(o, "check", w("h.policy"), NULL);
 	sb_assert_status(o, 0);
+	/* --net user needs pasta and a default route: doctor says whether
+	 * this machine has them. */
+	sb_cmd(o, "doctor", "--json", NULL);
+	if (!strstr(o->out, "\"net_helper\": {\"state\": \"ok\"")) {
+		kill(server, SIGKILL);
+		waitpid(server, NULL, 0);
+		cr_skip_test("--net user cannot run here (see sandbox doctor): the rerun under the policy is not tried");
+	}
 	sb_run(o, "--policy", w("h.policy"), "--", sb_helper("netprog"), "client", "host-loopback", port, NULL);
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
@@ -408,6 +416,48 @@ Test(learn, a_long_program_ends_at_its_wall_time_and_is_still_learned)
 	snprintf(want, sizeof(want), "\nro-bind %s\n", w("in/config.txt"));
 	assert_has(text, want);
 	assert_has(text, "nanosleep"); /* or clock_nanosleep */
+	free(text);
+	free(o);
+}
+
+/* --errno: what was not learned fails with EPERM instead of a kill. */
+Test(learn, errno_instead_of_kill)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	char *text;
+
+	sb_cmd(o, "learn", "--errno", "-o", w("e.policy"), "--", sb_helper("learnprog"), w("in/config.txt"),
+	       w("out/result.txt"), NULL);
+	sb_assert_status(o, 0);
+	text = slurp(w("e.policy"));
+	assert_has(text, "\nsyscalls default errno EPERM\n");
+	run_c(o, "e.policy", "extra-syscall", NULL);
+	sb_assert_status(o, 0);
+	sb_assert_out_has(o, "priority -1\n"); /* getpriority refused, not fatal */
+	free(text);
+	free(o);
+}
+
+/* An interactive program (its terminal kept): stdin reaches it while
+ * learning and under the learned policy alike. */
+Test(learn, interactive_program)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	const char *in = sb_write_file("learn-stdin.txt", "hello\n");
+	const char *learn[] = { sb_bin(), "learn", "--interactive", "-o", w("i.policy"), "--", "/bin/sh", "-c",
+				"read a; echo got $a", NULL };
+	const char *run[] = { sb_bin(), "run", "--policy", w("i.policy"), "--", "/bin/sh", "-c", "read a; echo got $a",
+			      NULL };
+	char *text;
+
+	sb_exec(SB_AS_USER, learn, in, 60, o);
+	sb_assert_status(o, 0);
+	cr_assert_str_eq(o->out, "got hello\n");
+	text = slurp(w("i.policy"));
+	assert_has(text, "\ninteractive\n");
+	sb_exec(SB_AS_USER, run, in, 60, o);
+	sb_assert_status(o, 0);
+	cr_assert_str_eq(o->out, "got hello\n");
 	free(text);
 	free(o);
 }

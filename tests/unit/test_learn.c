@@ -293,7 +293,14 @@ Test(learn_writer, network_destinations)
 	observe_net(o, &host);
 	observe_net(o, &own);
 	observe_net(o, &own_bind);
+	{
+		struct sb_obs_net server = { .op = SB_OBS_BIND, .family = AF_INET, .type = SOCK_STREAM, .port = 8000 };
+
+		observe_net(o, &server); /* 0.0.0.0:8000 */
+	}
 	text = write_policy(o, NULL);
+	has(text, "# note: the command served port 8000: from the host it is reachable only with net user and "
+		  "'publish 8000:8000'");
 	has(text, "allow-net 192.0.2.7:443\n");
 	has(text, "allow-net [2001:db8::1]:5353/udp\n");
 	has(text, "allow-net host-loopback:8080\n");
