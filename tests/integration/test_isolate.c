@@ -8,6 +8,7 @@
  * tests/run.sh copies beside it; every test gets its own box root.
  */
 #include <dirent.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 #include "harness.h"
@@ -819,4 +820,84 @@ Test(isolate, root_caller_per_box_uid)
 	iso(&o, "-b", "17", "--as-uid=1", "--as-gid=1", "--init", NULL);
 	sb_assert_status(&o, 2);
 	sb_assert_err_has(&o, "You must be root");
+}
+
+/* --processes counts the box's processes only: the caller's other ones
+ * (here 6 sleeping processes of the same user) never use up the limit.
+ * Without a cgroup it is RLIMIT_NPROC, which Linux counts per user
+ * namespace; with one, pids.max of the run's own cgroup. */
+Test(isolate, processes_count_the_box_only)
+{
+	struct sb_out o;
+	const char *saved = getenv("SANDBOX_CGROUP");
+	pid_t others[6];
+
+	if (saved)
+		setenv("SANDBOX_CGROUP_SAVED", saved, 1);
+	box_root("proc-boxes");
+	iso(&o, "-b", "18", "--init", NULL);
+	sb_assert_status(&o, 0);
+	for (int i = 0; i < 6; i++) {
+		others[i] = fork();
+		cr_assert(others[i] >= 0);
+		if (others[i] == 0) {
+			sb_drop_to_user();
+			execl("/bin/sleep", "sleep", "20.4242", (char *)NULL);
+			_exit(97);
+		}
+	}
+	cr_assert(wait_marked("sleep 20.4242", 6, true));
+	for (int cg = 0; cg < 2; cg++) {
+		if (cg == 0)
+			unsetenv("SANDBOX_CGROUP"); /* no cgroup: the rlimit stands in */
+		else if (!getenv("SANDBOX_CGROUP_SAVED"))
+			break;
+		else
+			setenv("SANDBOX_CGROUP", getenv("SANDBOX_CGROUP_SAVED"), 1);
+		iso(&o, "-b", "18", "-p2", "--run", "--", "/bin/sh", "-c", "/bin/true && echo forked", NULL);
+		sb_assert_status(&o, 0);
+		sb_assert_out_has(&o, "forked");
+		/* And the limit holds: two children at once are one too many
+		 * (dash gives up with status 2). */
+		iso(&o, "-b", "18", "-p2", "--run", "--", "/bin/sh", "-c", "/bin/sleep 1 & /bin/true; wait", NULL);
+		sb_assert_status(&o, 1);
+		sb_assert_err_has(&o, "Cannot fork");
+	}
+	for (int i = 0; i < 6; i++) {
+		kill(others[i], SIGKILL);
+		waitpid(others[i], NULL, 0);
+	}
+}
+
+/* --cg promises cgroup figures: without a cgroup the caller may use, the
+ * run is a sandbox error that says how to get one, not a run without. */
+Test(isolate, cg_without_a_cgroup_is_an_error)
+{
+	struct sb_out o;
+	char meta_file[4300];
+	struct statfs sf;
+
+	if (getenv("RUN_IN_VM") || (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270))
+		cr_skip_test("cgroup v2: the test user's own cgroup may be delegated here");
+	box_root("nocg-boxes");
+	unsetenv("SANDBOX_CGROUP");
+	snprintf(meta_file, sizeof(meta_file), "%s/meta", sb_user_dir("nocg-meta"));
+	iso(&o, "--cg", "-b", "19", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "--cg", "-b", "19", "-M", meta_file, "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "a cgroup is required and none is usable");
+	sb_assert_err_has(&o, "hint:");
+	assert_meta(meta_file, "status", "XX");
+	iso(&o, "--cg", "-b", "19", "--print-cg-root", NULL);
+	sb_assert_status(&o, 2);
+	/* The box remembers its mode, as isolate's does; a box made without
+	 * --cg runs without a cgroup, rlimits standing in. */
+	iso(&o, "-b", "19", "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "incompatible control group mode");
+	iso(&o, "-b", "20", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "-b", "20", "-t", "1", "-p", "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 0);
 }
