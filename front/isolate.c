@@ -350,13 +350,13 @@ static int cmd_run(const struct iso_opts *o, struct iso_box *b)
 	/* A root caller's box belongs to the per-box uid for the run, as in
 	 * isolate; for the others the core hands it over ("own" bind). */
 	if (b->root)
-		iso_box_chown(b, p.map_to, (gid_t)p.map_to);
+		iso_box_chown(b, b->owner, p.map_to, (gid_t)p.map_to, true);
 	isolate_msg(o, "Running %s as uid %u inside\n", p.argv[0], (unsigned)p.uid);
 	launcher_run(&p, &res, &err);
 	report_verdict(&p, &res);
 	report_write(&p, &res);
 	if (b->root)
-		iso_box_chown(b, b->owner, b->owner_gid);
+		iso_box_chown(b, p.map_to, b->owner, b->owner_gid, false);
 	r = finish_run(o, &res);
 	result_free(&res);
 	plan_free(&p);

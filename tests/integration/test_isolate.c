@@ -231,6 +231,15 @@ static void cms_run(struct sb_out *o, const struct cms *c, const char *const *cm
 	cms_run_wall(o, c, "3", cmd);
 }
 
+static int strcount_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 static void assert_meta(const char *file, const char *key, const char *want)
 {
 	cr_assert_str_eq(meta(file, key), want, "meta %s: '%s', want '%s'", key, meta(file, key), want);
@@ -765,6 +774,19 @@ Test(isolate, options_and_usage)
 	sb_assert_out_has(&o, "forked");
 	iso(&o, "-b", "15", "--run", "--", "/bin/sh", "-c", "/bin/true && echo forked", NULL);
 	sb_assert_status(&o, 1);
+	/* Own network namespace (lo only), or the caller's with --share-net. */
+	iso(&o, "-b", "15", "-s", "--run", "--", "/bin/cat", "/proc/net/dev", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert_eq(strstr(o.out, "lo:") ? 1 : 0, 1, "%s", o.out);
+	cr_assert(!strstr(o.out, "eth") && !strstr(o.out, "ens"), "host interfaces inside: %s", o.out);
+	{
+		char host[8192] = "";
+
+		read_file("/proc/net/dev", host, sizeof(host));
+		iso(&o, "-b", "15", "-s", "--share-net", "--run", "--", "/bin/cat", "/proc/net/dev", NULL);
+		sb_assert_status(&o, 0);
+		cr_assert_eq(strcount_lines(o.out), strcount_lines(host), "--share-net: %s", o.out);
+	}
 	/* -v says who the program runs as. */
 	iso(&o, "-b", "15", "-v", "--run", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
