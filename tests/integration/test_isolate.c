@@ -164,8 +164,12 @@ struct cms {
 static void cms_box(struct cms *c, int id)
 {
 	struct sb_out o;
-	const char *outer = sb_user_dir("cms-outer");
-	char path[4400];
+	char name[64], path[4400];
+	const char *outer;
+
+	/* One outer dir per box: the CMS tests run in parallel. */
+	snprintf(name, sizeof(name), "cms-outer-%d", id);
+	outer = sb_user_dir(name);
 
 	box_root("cms-boxes");
 	snprintf(c->home, sizeof(c->home), "%s/home", outer);
@@ -627,7 +631,9 @@ Test(isolate, killed_run_leaves_nothing)
 	struct sb_out o;
 	char box[4300], lock[4300];
 	const char *root = box_root("killed-boxes");
-	const char *run[] = { "-b", "12", "--run", "--", "/bin/sleep", "31.2718", NULL };
+	/* The program leaves a directory of its own with a file in it. */
+	const char *run[] = { "-b", "12", "-p", "--run", "--", "/bin/sh", "-c",
+			      "mkdir d && echo x > d/f && exec /bin/sleep 31.2718", NULL };
 	pid_t pid;
 	struct stat st;
 
@@ -636,9 +642,14 @@ Test(isolate, killed_run_leaves_nothing)
 	pid = iso_start(run, NULL);
 	/* isolate's own command line holds the marker, and the program's. */
 	cr_assert(wait_marked("sleep 31.2718", 2, true), "the program did not start");
+	snprintf(box, sizeof(box), "%s/12/box/d/f", root);
+	for (int i = 0; i < 100 && access(box, F_OK) < 0; i++)
+		usleep(20000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	cr_assert(wait_marked("sleep 31.2718", 0, false), "the program outlived the killed isolate");
+	/* What it made is still its own (nobody handed it back): --cleanup
+	 * removes it all the same. */
 	iso(&o, "-b", "12", "--cleanup", NULL);
 	sb_assert_status(&o, 0);
 	snprintf(box, sizeof(box), "%s/12", root);
