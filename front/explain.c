@@ -248,6 +248,8 @@ static void print_net(FILE *f, const struct sb_plan *p)
 		fputs("  allow everything but the host's own loopback services (no --allow-net given)\n", f);
 	else if (p->n_netrules)
 		fputs("  everything else refused at once (names are resolved when the run starts)\n", f);
+	if (p->net == SB_NET_USER && p->n_netrules)
+		fputs("  enforced by nftables rules in the run's namespace, and Landlock TCP port rules where the kernel has them\n", f);
 	for (size_t i = 0; i < p->n_publish; i++)
 		fprintf(f, "  publish %s\n", p->publish[i].text);
 	print_families(f, p);
