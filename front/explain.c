@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -161,6 +162,8 @@ static const char *mount_desc(const struct sb_mount *m)
 		return "minimal /dev: null zero full random urandom tty pts shm";
 	case SB_MOUNT_OVERLAY:
 		return "overlay: writes go to a layer thrown away";
+	case SB_MOUNT_FS:
+		return m->ms_flags & MS_RDONLY ? "file system, read-only" : "file system";
 	case SB_MOUNT_KIND_MAX:
 		break;
 	}

@@ -11,6 +11,7 @@
 #include "launcher.h"
 #include "doctor.h"
 #include "learn.h"
+#include "oci_cmds.h"
 #include "report.h"
 
 #ifndef SB_VERSION
@@ -73,6 +74,7 @@ static const struct {
 	int (*main)(int argc, char **argv);
 } aliases[] = {
 	{ "isolate", isolate_main },
+	{ "sandbox-oci", oci_main },
 	{ NULL, NULL },
 };
 
