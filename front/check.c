@@ -34,6 +34,7 @@ static const char *const mount_words[SB_MOUNT_KIND_MAX] = {
 	[SB_MOUNT_BIND] = "bind",	[SB_MOUNT_RO_BIND] = "ro-bind", [SB_MOUNT_TMPFS] = "tmpfs",
 	[SB_MOUNT_DIR] = "dir",		[SB_MOUNT_SYMLINK] = "symlink", [SB_MOUNT_PROC] = "proc",
 	[SB_MOUNT_DEV] = "dev",		[SB_MOUNT_OVERLAY] = "overlay",
+	[SB_MOUNT_FS] = "# (no directive) mount", /* only OCI configs make these */
 };
 
 static const char *const action_words[SB_SYS_ACTION_MAX] = {
@@ -145,6 +146,9 @@ void check_mount_arg(const struct sb_mount *m, char *buf, size_t len)
 			return;
 		}
 		break;
+	case SB_MOUNT_FS:
+		snprintf(buf, len, "%s at %s", m->fstype, m->dst);
+		return;
 	case SB_MOUNT_DIR:
 	case SB_MOUNT_PROC:
 	case SB_MOUNT_KIND_MAX:

@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -161,6 +162,8 @@ static const char *mount_desc(const struct sb_mount *m)
 		return "minimal /dev: null zero full random urandom tty pts shm";
 	case SB_MOUNT_OVERLAY:
 		return "overlay: writes go to a layer thrown away";
+	case SB_MOUNT_FS:
+		return m->ms_flags & MS_RDONLY ? "file system, read-only" : "file system";
 	case SB_MOUNT_KIND_MAX:
 		break;
 	}
@@ -248,6 +251,8 @@ static void print_net(FILE *f, const struct sb_plan *p)
 		fputs("  allow everything but the host's own loopback services (no --allow-net given)\n", f);
 	else if (p->n_netrules)
 		fputs("  everything else refused at once (names are resolved when the run starts)\n", f);
+	if (p->net == SB_NET_USER && p->n_netrules)
+		fputs("  enforced by nftables rules in the run's namespace, and Landlock TCP port rules where the kernel has them\n", f);
 	for (size_t i = 0; i < p->n_publish; i++)
 		fprintf(f, "  publish %s\n", p->publish[i].text);
 	print_families(f, p);

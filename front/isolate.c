@@ -356,25 +356,23 @@ static int cmd_run(const struct iso_opts *o, struct iso_box *b)
 		plan_free(&p);
 		return r;
 	}
-	/* A root caller's box belongs to the per-box uid for the run, as in
-	 * isolate; for the others the core hands it over ("own" bind). */
-	if (b->root)
-		iso_box_chown(b, p.map_to, (gid_t)p.map_to);
-	isolate_msg(o, "Running %s as uid %u inside\n", p.argv[0], (unsigned)p.uid);
 	/* The meta file must be writable before the program runs. */
 	report_out_init(&out);
 	if (report_out_open(&p, &out, &err) < 0) {
-		if (b->root)
-			iso_box_chown(b, b->owner, b->owner_gid);
 		report_out_release(&out);
 		plan_free(&p);
 		fprintf(stderr, "%s\n", err.msg);
 		return ISO_EXIT_ERROR;
 	}
+	/* A root caller's box belongs to the per-box uid for the run, as in
+	 * isolate; for the others the core hands it over ("own" bind). */
+	if (b->root)
+		iso_box_chown(b, b->owner, p.map_to, (gid_t)p.map_to, true);
+	isolate_msg(o, "Running %s as uid %u inside\n", p.argv[0], (unsigned)p.uid);
 	launcher_run(&p, &res, &err);
 	report_verdict(&p, &res);
 	if (b->root)
-		iso_box_chown(b, b->owner, b->owner_gid);
+		iso_box_chown(b, p.map_to, b->owner, b->owner_gid, false);
 	r = finish_run(o, &res);
 	if (report_write(&p, &res, &out, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);

@@ -115,6 +115,7 @@ int iso_box_init(const struct iso_opts *o, struct iso_box *b);
 int iso_box_cleanup(const struct iso_opts *o, struct iso_box *b);
 /* Lock the box for a run: 0, or ISO_EXIT_ERROR after isolate_die. */
 int iso_box_lock_run(const struct iso_opts *o, struct iso_box *b);
-/* Root callers: the box tree to uid/gid (before and after a run). */
-void iso_box_chown(const struct iso_box *b, uid_t uid, gid_t gid);
+/* Root callers: what from owns in box/ to uid:gid, before a run
+ * (to_program: files with another name elsewhere stay) and after it. */
+void iso_box_chown(const struct iso_box *b, uid_t from, uid_t uid, gid_t gid, bool to_program);
 void iso_box_close(struct iso_box *b);

@@ -348,7 +348,16 @@ static int remove_box(const struct iso_opts *o, const struct iso_box *b)
 	return r == 0 ? 0 : isolate_die(o, "Cannot remove %s: %s", b->dir, err.msg);
 }
 
-static void chown_walk(int dfd, dev_t dev, uid_t uid, gid_t gid, int depth)
+/* A root caller's handover, as the core's "own" binds do it for the
+ * others (mounts_own.c): what from owns goes to uid:gid, but a file with a
+ * second name elsewhere only back to its owner, never to the program. */
+struct handover {
+	uid_t from, uid;
+	gid_t gid;
+	bool to_program;
+};
+
+static void chown_walk(int dfd, dev_t dev, const struct handover *h, int depth)
 {
 	struct dirent *de;
 	DIR *d;
@@ -368,17 +377,20 @@ static void chown_walk(int dfd, dev_t dev, uid_t uid, gid_t gid, int depth)
 			continue;
 		if (S_ISDIR(st.st_mode) && depth < 512 &&
 		    (sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
-			chown_walk(sub, dev, uid, gid, depth + 1);
+			chown_walk(sub, dev, h, depth + 1);
 			close(sub);
 		}
-		if (fchownat(dfd, de->d_name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if (st.st_uid != h->from || (h->to_program && !S_ISDIR(st.st_mode) && st.st_nlink != 1))
 			continue;
+		if (fchownat(dfd, de->d_name, h->uid, h->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* best effort: the run reports what it cannot use */
 	}
 	closedir(d);
 }
 
-void iso_box_chown(const struct iso_box *b, uid_t uid, gid_t gid)
+void iso_box_chown(const struct iso_box *b, uid_t from, uid_t uid, gid_t gid, bool to_program)
 {
+	const struct handover h = { .from = from, .uid = uid, .gid = gid, .to_program = to_program };
 	char box[4300];
 	struct stat st;
 	int fd;
@@ -387,10 +399,11 @@ void iso_box_chown(const struct iso_box *b, uid_t uid, gid_t gid)
 	fd = open(box, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) == 0)
-		chown_walk(fd, st.st_dev, uid, gid, 0);
-	if (fchown(fd, uid, gid) < 0) {
-		/* best effort, like the walk: the run reports what it cannot use */
+	if (fstat(fd, &st) == 0) {
+		chown_walk(fd, st.st_dev, &h, 0);
+		if (st.st_uid == from && fchown(fd, uid, gid) < 0) {
+			/* best effort, as above */
+		}
 	}
 	close(fd);
 }

@@ -49,7 +49,7 @@ static void needs_of(const struct sb_plan *p, struct cg_needs *n)
 	n->any = n->memory || n->pids || n->cpu_time || n->cpus || n->cpuset || l->cgroup_mode == SB_CG_REQUIRED;
 	/* Figures for a judge (tree CPU, memory peak, OOM kills) come from the
 	 * cgroup; use one when it costs nothing more than a mkdir. */
-	n->want = p->report_path || p->meta_path || l->cgroup_parent || getenv("SANDBOX_CGROUP");
+	n->want = p->report_path || p->meta_path || l->cgroup_parent || l->cgroup_path || getenv("SANDBOX_CGROUP");
 }
 
 static enum sb_enforce enf(bool set, bool have_cg, enum sb_enforce fallback)
@@ -100,7 +100,12 @@ static void where_of(const struct sb_plan *p, struct cg_where *w)
 	const char *env = getenv("SANDBOX_CGROUP");
 
 	*w = (struct cg_where){ 0 };
-	if (p->limits.cgroup_parent) {
+	if (p->limits.cgroup_path) {
+		w->path = p->limits.cgroup_path;
+		w->rel = w->path[0] != '/';
+		w->exact = true;
+		w->origin = "cgroupsPath";
+	} else if (p->limits.cgroup_parent) {
 		w->path = p->limits.cgroup_parent;
 		w->origin = "--cgroup-parent";
 	} else if (env && *env) {

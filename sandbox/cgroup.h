@@ -83,3 +83,15 @@ void cgroup_collect(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_res
 
 /* Launcher: remove the run's cgroup (and stale ones of earlier runs). */
 void cgroup_release(struct sb_cgroup *cg);
+
+/* Detached launcher: let go of the run's cgroup without removing it (its
+ * init lives on). */
+void cgroup_forget(struct sb_cgroup *cg);
+
+/* An exact cgroup (plan->cgroup_path) of a run that is over or being
+ * deleted: kill what is left in it, remove it in every hierarchy. */
+void cgroup_remove_exact(const char *path);
+
+/* Move the calling process into every cgroup target is in (an exec into a
+ * running sandbox), in each hierarchy where it is elsewhere. */
+int cgroup_join_like(pid_t target, struct sb_err *err);

@@ -49,7 +49,18 @@ struct cg_where {
 	const char *path; /* NULL: automatic */
 	bool rel;
 	const char *origin; /* "--cgroup-parent", "SANDBOX_CGROUP" */
+	bool exact; /* path is the run's cgroup itself (plan->cgroup_path), not its parent */
 };
+
+/* cgroup_exact.c: make the run's cgroup at exactly w->path, below base (a
+ * hierarchy's mount), relative paths below own (the caller's cgroup
+ * there), parents included; the result into out (PATH_MAX). */
+struct cg_exact_how {
+	bool cpuset; /* v1 cpuset: new levels copy their parent's CPUs and nodes */
+	const char *v2_enable; /* v2: controllers each new level's parent enables, "memory pids" */
+};
+int cg_exact_dir(const char *base, const struct cg_where *w, const char *own, const struct cg_exact_how *how,
+		 char *out, struct sb_err *err);
 
 int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
 		     struct cg_state *s, struct sb_err *err);

@@ -152,6 +152,14 @@ static int join(enum cg1_ctl c, const struct own *o, const struct cg_where *w, s
 	bool alias = false;
 	int r;
 
+	if (w->exact) {
+		struct cg_exact_how how = { .cpuset = c == CG1_CPUSET };
+
+		if (o->hier[c] < 0)
+			return sb_failx(err, ENOENT, "no cgroup v1 %s controller on this machine", ctl_names[c]);
+		snprintf(parent, sizeof(parent), "%s/%s", CG_MOUNT, ctl_names[c]);
+		return cg_exact_dir(parent, w, o->path[c], &how, s->v1dir[c], err);
+	}
 	r = parent_dir(c, o, w, parent, err);
 	if (r < 0)
 		return r;

@@ -198,12 +198,42 @@ static int open_files(struct cg_state *s, struct sb_err *err)
 	return 0;
 }
 
+/* The plan names the run's cgroup (cgroup_exact.c): made with its
+ * parents, each new level given the controllers the run needs. */
+static int create_exact(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
+			struct cg_state *s, struct sb_err *err)
+{
+	char own[PATH_MAX], ctls[64];
+	struct cg_exact_how how = { .v2_enable = ctls };
+	int r;
+
+	snprintf(ctls, sizeof(ctls), "%s%s%s%s", n->memory ? "memory " : "", n->pids ? "pids " : "",
+		 n->cpus ? "cpu " : "", n->cpuset ? "cpuset" : "");
+	ctls[strcspn(ctls, "\0")] = '\0';
+	if (ctls[0] && ctls[strlen(ctls) - 1] == ' ')
+		ctls[strlen(ctls) - 1] = '\0';
+	r = own_cgroup(own, err);
+	if (r == 0)
+		r = cg_exact_dir(CG_MOUNT, w, own + sizeof(CG_MOUNT) - 1, &how, s->dir, err);
+	if (r < 0)
+		return r;
+	s->have_memory = n->memory;
+	r = set_limits(p, s, err);
+	if (r == 0)
+		r = open_files(s, err);
+	if (r < 0)
+		cgroup_v2_release(s);
+	return r;
+}
+
 int cgroup_v2_create(const struct sb_plan *p, const struct cg_needs *n, const struct cg_where *w,
 		     struct cg_state *s, struct sb_err *err)
 {
 	char parent[PATH_MAX], name[64];
 	int r;
 
+	if (w->exact)
+		return create_exact(p, n, w, s, err);
 	r = find_parent(n, w, parent, false, err);
 	if (r < 0)
 		return r;

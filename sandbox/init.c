@@ -15,7 +15,9 @@
 #include "init.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -25,6 +27,7 @@
 
 #include "layers.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "util.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -77,20 +80,32 @@ static int setup(struct init_ctx *c, struct sb_err *err)
 	r = cgroup_child(p, c->cg, err);
 	if (r < 0)
 		return r;
-	r = timens_child(p, err); /* writes the host's /proc: before the mounts */
+	/* Both write the host's /proc, still mounted before the mounts. */
+	r = timens_child(p, err);
+	if (r == 0)
+		r = sysctl_child(p, err);
 	if (r < 0)
 		return r;
 	r = mounts_child(p, err);
 	if (r < 0)
 		return sb_wrap(err, "filesystem");
-	if (sethostname(p->hostname ? p->hostname : "sandbox", strlen(p->hostname ? p->hostname : "sandbox")) < 0)
+	/* Only in a UTS namespace of our own: a kept one is the host's. */
+	if (ns_new(p, SB_NS_UTS) &&
+	    sethostname(p->hostname ? p->hostname : "sandbox", strlen(p->hostname ? p->hostname : "sandbox")) < 0)
 		return sb_fail(err, errno, "set hostname");
 	return net_child(p, err);
 }
 
-static int block_signals(sigset_t *set)
+/* The signals init forwards arrive through a signalfd. A detached init
+ * (an engine's container) forwards every signal the engine sends
+ * (`kill ID SIGNAL`): blocked signals reach a pid 1 from outside its
+ * namespace even without a handler (signal(7): they are never "ignored"
+ * while blocked). */
+static int block_signals(const struct init_ctx *c, sigset_t *set)
 {
 	sigemptyset(set);
+	if (c->detached)
+		sigfillset(set);
 	sigaddset(set, SIGCHLD);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(set, forwarded[i]);
@@ -103,7 +118,10 @@ static int block_signals(sigset_t *set)
  * reap them so their CPU counts, hand the status up, exit. */
 static void finish(struct init_ctx *c, int status)
 {
-	kill(-1, SIGKILL);
+	/* Only as pid 1 of a namespace of its own: in a kept or joined one,
+	 * -1 would be every process init may signal there. */
+	if (ns_new(c->p, SB_NS_PID))
+		kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
 	net_finish(c->sync_fd);
@@ -112,6 +130,11 @@ static void finish(struct init_ctx *c, int status)
 
 	mounts_release(c->p);
 	sync_send_times(c->sync_fd, SYNC_EXIT, status, t, 0);
+	/* A detached init's status is the container's, as an engine's
+	 * subreaper reads it: the code, or 128 + the signal (what conmon and
+	 * containerd's shim report for a process killed by a signal). */
+	if (c->detached)
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	_exit(0);
 }
 
@@ -142,6 +165,85 @@ static void reap_loop(struct init_ctx *c, int sfd, pid_t payload)
 	}
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void close_from_to(int from, int to)
+{
+	if (from <= to && sys_close_range((unsigned)from, (unsigned)to, 0) < 0)
+		for (int k = from; k <= to && k < 65536; k++)
+			close(k);
+}
+
+/* A detached init lives as long as the container: it must not hold the
+ * launcher's descriptors (a state lock, an engine's sync pipe whose EOF
+ * the engine waits for). Close every one but those it needs, in ranges. */
+static void close_others(const struct init_ctx *c)
+{
+	int keep[64], n = 0, from = 3;
+
+	keep[n++] = c->sync_fd;
+	keep[n++] = c->start_fd;
+	keep[n++] = c->console_sock;
+	for (size_t i = 0; i < c->p->n_keep_fds && n < (int)ELEMENTSOF(keep); i++)
+		keep[n++] = c->p->keep_fds[i];
+	qsort(keep, (size_t)n, sizeof(int), cmp_int);
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < from)
+			continue;
+		close_from_to(from, keep[i] - 1);
+		from = keep[i] + 1;
+	}
+	close_from_to(from, INT_MAX);
+}
+
+/* Detached, built: the terminal (for the engine, before create returns:
+ * conmon and the shim wait for it), a check that the command exists (an
+ * engine expects create to fail for a missing one), then SYNC_READY. The
+ * launcher exits after it, so init stops dying with it first. */
+static int ready(struct init_ctx *c, struct sb_err *err)
+{
+	int r, slave;
+
+	if (c->console_sock >= 0) {
+		r = console_child(c->console_sock, true, &slave, err);
+		if (r < 0)
+			return r;
+		c->console_sock = -1;
+		c->io.fd[0] = c->io.fd[1] = c->io.fd[2] = slave;
+		c->io.ctty = true;
+	}
+	r = payload_lookup(c->p, err);
+	if (r < 0)
+		return r;
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return sb_fail(err, errno, "clear the parent-death signal");
+	r = sync_send(c->sync_fd, SYNC_READY, 0, NULL);
+	return r < 0 ? sb_fail(err, -r, "report the container ready") : 0;
+}
+
+/* Created, not started: wait for the byte `start` writes. A signal now
+ * (`kill` of a created container) ends the container with it. */
+static void wait_start(struct init_ctx *c, int sfd)
+{
+	struct pollfd pfd[2] = { { .fd = c->start_fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+	struct signalfd_siginfo si;
+	char b;
+
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			_exit(125);
+		if (pfd[0].revents && read(c->start_fd, &b, 1) == 1)
+			break;
+		if (pfd[1].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD)
+			_exit(128 + (int)si.ssi_signo);
+	}
+	close(c->start_fd);
+	c->start_fd = -1;
+}
+
 void init_main(struct init_ctx *c)
 {
 	struct sb_err err = SB_ERR_INIT;
@@ -164,10 +266,17 @@ void init_main(struct init_ctx *c)
 		fail(c, &err);
 	if (net_await(c->sync_fd) < 0)
 		_exit(125); /* the launcher said why, or is gone */
-	sfd = block_signals(&set);
+	if (c->detached)
+		close_others(c);
+	sfd = block_signals(c, &set);
 	if (sfd < 0) {
 		sb_fail(&err, -sfd, "signalfd");
 		fail(c, &err);
+	}
+	if (c->detached) {
+		if (ready(c, &err) < 0)
+			fail(c, &err);
+		wait_start(c, sfd);
 	}
 	payload = fork();
 	if (payload < 0) {
@@ -180,7 +289,7 @@ void init_main(struct init_ctx *c)
 	}
 	hide_from_proc(c);
 	for (int i = 0; i < 3; i++)
-		if (c->io.fd[i] >= 0)
+		if (c->io.fd[i] >= 0 && (i == 0 || c->io.fd[i] != c->io.fd[i - 1]))
 			close(c->io.fd[i]);
 	reap_loop(c, sfd, payload);
 	_exit(125);

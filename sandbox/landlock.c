@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,11 +82,15 @@ static int add_mount_rules(const struct sb_plan *p, int ruleset, uint64_t all, s
 
 		if (plan_mount_skipped(p, m))
 			continue;
+		/* A mount asked read-only (an OCI "ro" option) gets no rule. */
+		if (m->ms_flags & MS_RDONLY)
+			continue;
 		switch (m->kind) {
 		case SB_MOUNT_BIND:
 		case SB_MOUNT_TMPFS:
 		case SB_MOUNT_OVERLAY:
 		case SB_MOUNT_DEV:
+		case SB_MOUNT_FS:
 			rights = all;
 			break;
 		case SB_MOUNT_PROC:
@@ -148,12 +153,14 @@ int landlock_child(const struct sb_plan *p, struct sb_err *err)
 	n_ports = abi >= 4 ? net_landlock_ports(ports, ELEMENTSOF(ports)) : -1;
 	if (n_ports >= 0)
 		attr.handled_access_net = SB_LL_NET_CONNECT_TCP;
-	if (abi >= 6)
+	if (abi >= 6 && !p->landlock_unscoped)
 		attr.scoped = SB_LL_SCOPE_ABSTRACT_UNIX_SOCKET | SB_LL_SCOPE_SIGNAL;
 	ruleset = sys_landlock_create_ruleset(&attr, sizeof(attr), 0);
 	if (ruleset < 0)
 		return sb_fail(err, errno, "Landlock: create ruleset (ABI %d)", abi);
-	r = add_rule(ruleset, "/", READ_RIGHTS, false, err);
+	/* A writable root (an OCI root with readonly false) is writable all
+	 * over; the rules then only hold what the mounts hold. */
+	r = add_rule(ruleset, "/", p->rootfs_writable ? attr.handled_access_fs : READ_RIGHTS, false, err);
 	if (r < 0)
 		return r;
 	r = add_mount_rules(p, ruleset, attr.handled_access_fs, err);

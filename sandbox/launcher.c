@@ -135,14 +135,6 @@ static void find_arg_area(struct run *r)
 	r->arg_area_len = (size_t)total;
 }
 
-static uint64_t clone_flags(const struct sb_plan *p)
-{
-	uint64_t f = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
-
-	if (p->net != SB_NET_HOST)
-		f |= CLONE_NEWNET;
-	return f;
-}
 
 /* The usual reasons a user namespace cannot be made are named with their
  * knob by the user namespace layer (doctor says the same). */
@@ -159,7 +151,7 @@ static int spawn(struct run *r, struct sb_err *err)
 	int pidfd = -1;
 	pid_t pid;
 
-	args.flags = clone_flags(r->p) | CLONE_PIDFD;
+	args.flags = ns_clone_flags(r->p) | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	/* The cgroup namespace must start at the run's cgroup: clone into it
 	 * (v2), or let init unshare it after the launcher moved it (v1). */
@@ -297,6 +289,7 @@ static void on_sync(struct run *r)
 			net_note_refused(m.t_ns);
 			break;
 		case SYNC_GO:
+		case SYNC_READY:
 		case SYNC_TYPE_MAX:
 			break;
 		}
@@ -640,7 +633,7 @@ static int prepare(struct run *r, struct sb_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
 		return sb_fail(err, errno, "socketpair");
 	find_arg_area(r);
-	return 0;
+	return ns_join(r->p, err); /* last: the clone is born in them */
 }
 
 static int start(struct run *r, struct sb_err *err)

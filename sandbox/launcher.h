@@ -3,6 +3,9 @@
  */
 #pragma once
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "plan.h"
 #include "result.h"
 
@@ -14,3 +17,26 @@
  * blocked (any queued were dropped): the caller writes the report and
  * exits without a late signal cutting it short. */
 int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *err);
+
+/* launcher_detach.c: a run that outlives the launcher (an engine's
+ * container). The sandbox is built and its init waits, before the
+ * payload, for a byte on start_fd (a FIFO the front end opened O_RDWR; the
+ * front end's `start` writes it). Returns init's pid; init's exit status
+ * will be the payload's. console_sock: an OCI terminal goes there, or -1. */
+struct sb_detach {
+	int start_fd;
+	int console_sock;
+};
+int launcher_create(const struct sb_plan *p, const struct sb_detach *d, pid_t *ret_pid, struct sb_err *err);
+
+/* launcher_detach.c: run p->argv in the running sandbox whose init is
+ * target: its namespaces, its cgroup (join_cgroup: when it has one of its
+ * own), p's hardening. Detached: returns the process's pid at once;
+ * otherwise waits and returns its exit status (code, or 128 + signal). */
+struct sb_exec {
+	bool detach;
+	bool join_cgroup;
+	int console_sock;
+};
+int launcher_exec(const struct sb_plan *p, pid_t target, const struct sb_exec *x, pid_t *ret_pid, int *ret_status,
+		  struct sb_err *err);

@@ -11,6 +11,14 @@
 #include "plan.h"
 #include "result.h"
 
+/* ns.c (launcher, before clone): which namespaces are new, their clone
+ * flags (all but cgroup's), joining the ones given by path, checks. */
+bool ns_new(const struct sb_plan *p, enum sb_ns n);
+const char *ns_name(enum sb_ns n);
+uint64_t ns_clone_flags(const struct sb_plan *p);
+int ns_join(const struct sb_plan *p, struct sb_err *err);
+int ns_validate(const struct sb_plan *p, struct sb_err *err);
+
 /* userns.c (launcher): write setgroups/uid_map/gid_map for child pid. */
 int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);
 /* userns.c (init): become the inside uid/gid (inside 0 with --map-to
@@ -67,6 +75,16 @@ int timens_child(const struct sb_plan *p, struct sb_err *err);
 int timens_probe(struct sb_err *err);
 /* timens.c (payload): a CLOCK_MONOTONIC reading inside, as the host's. */
 uint64_t timens_host_monotonic(const struct sb_plan *p, uint64_t ns);
+
+/* sysctl.c: the plan's sysctls are namespaced and the run owns their
+ * namespace (pure, plan_validate); write them (init, before the mounts). */
+int sysctl_check(const struct sb_plan *p, struct sb_err *err);
+int sysctl_child(const struct sb_plan *p, struct sb_err *err);
+
+/* console.c (init, or an exec'd process, inside the run's root): a new
+ * pty; its master goes to the engine over sock, the slave to *ret_slave;
+ * dev_console (init): bound at /dev/console too. */
+int console_child(int sock, bool dev_console, int *ret_slave, struct sb_err *err);
 
 /* net.c (anyone: the run, doctor): what --net user needs from the host
  * before anything starts: pasta (*helper gets its path) and a default route

@@ -215,6 +215,14 @@ int limits_child(const struct sb_plan *p, struct sb_err *err)
 	r = best_effort(p, err);
 	if (r < 0)
 		return r;
+	/* Resource limits an OCI config lists (process.rlimits), as given. */
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+			return sb_fail(err, errno, "setrlimit(%d, %llu, %llu)", p->rlimits[i].resource,
+				       (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+	}
 	/* Core dumps of a hostile payload would land in its rw dirs and can be
 	 * huge; judges and CI never want them. */
 	return set_rlimit(RLIMIT_CORE, 0, "core", err);

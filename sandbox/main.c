@@ -14,6 +14,7 @@
 #include "launcher.h"
 #include "doctor.h"
 #include "learn.h"
+#include "oci_cmds.h"
 #include "report.h"
 
 #ifndef SB_VERSION
@@ -136,6 +137,7 @@ static const struct {
 	int (*main)(int argc, char **argv);
 } aliases[] = {
 	{ "isolate", isolate_main },
+	{ "sandbox-oci", oci_main },
 	{ NULL, NULL },
 };
 

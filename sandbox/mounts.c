@@ -29,8 +29,15 @@
 #include "syscalls.h"
 #include "util.h"
 
+uint64_t mounts_attr_of(unsigned long ms_flags)
+{
+	return (ms_flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (ms_flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+	       (ms_flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (ms_flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0) |
+	       (ms_flags & MS_NODIRATIME ? MOUNT_ATTR_NODIRATIME : 0);
+}
+
 /* Set attributes on a mount and, when rec, everything below it. */
-static int set_attr(const char *path, uint64_t set, bool rec, struct sb_err *err)
+int mounts_set_attr(const char *path, uint64_t set, bool rec, struct sb_err *err)
 {
 	struct sb_mount_attr attr = { .attr_set = set };
 
@@ -47,11 +54,6 @@ static int set_attr(const char *path, uint64_t set, bool rec, struct sb_err *err
 	if (mount(NULL, path, NULL, fl, NULL) < 0)
 		return sb_fail(err, errno, "remount %s", mounts_shown(path));
 	return 0;
-}
-
-static int set_attr_recursive(const char *path, uint64_t set, struct sb_err *err)
-{
-	return set_attr(path, set, true, err);
 }
 
 /* Mount ids in /proc/self/mountinfo: the newest mount at path, and its
@@ -155,13 +157,36 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 	return mounts_symlink(target, dst, err) < 0 ? -err->errnum : 1;
 }
 
+/* Host paths as the host resolves them, taken before the first pivot: an
+ * absolute symlink on the way (/var/run -> /run, a bundle's rootfs link)
+ * would afterwards resolve against the base tmpfs. NULL: as given (a
+ * missing source; do_bind reports it). */
+static char **real_src;
+static char *real_rootfs;
+
+static void resolve_sources(const struct sb_plan *p)
+{
+	real_src = calloc(p->n_mounts ? p->n_mounts : 1, sizeof(char *));
+	for (size_t i = 0; real_src && i < p->n_mounts; i++)
+		if (p->mounts[i].src && (p->mounts[i].kind == SB_MOUNT_BIND || p->mounts[i].kind == SB_MOUNT_RO_BIND ||
+					 p->mounts[i].kind == SB_MOUNT_OVERLAY))
+			real_src[i] = realpath(p->mounts[i].src, NULL);
+	if (p->rootfs)
+		real_rootfs = realpath(p->rootfs, NULL);
+}
+
+static const char *host_src(const struct sb_mount *m, size_t idx)
+{
+	return real_src && real_src[idx] ? real_src[idx] : m->src;
+}
+
 static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char src[4096];
 	struct stat st;
 	int r;
 
-	snprintf(src, sizeof(src), OLDROOT "%s", m->src);
+	snprintf(src, sizeof(src), OLDROOT "%s", host_src(m, (size_t)(m - p->mounts)));
 	r = copy_relative_link(m, src, dst, err);
 	if (r != 0)
 		return r < 0 ? r : 0;
@@ -189,7 +214,7 @@ static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char
 	/* A device node keeps dev semantics (an OCI config's devices, a
 	 * --bind /dev/fuse): nodev on it would make it useless; "dev" asks
 	 * the same for a whole tree. */
-	return set_attr(dst, MOUNT_ATTR_NOSUID |
+	return mounts_set_attr(dst, MOUNT_ATTR_NOSUID |
 				     (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || (m->flags & SB_MNT_DEV) ? 0
 													 : MOUNT_ATTR_NODEV) |
 				     (m->flags & SB_MNT_NOEXEC ? MOUNT_ATTR_NOEXEC : 0) |
@@ -240,7 +265,7 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 			continue;
 		if (mount(sub, sub, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return sb_fail(err, errno, "bind %s/%s", m->dst, proc_ro[i]);
-		r = set_attr_recursive(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, err);
+		r = mounts_set_attr(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, err);
 		if (r < 0)
 			return r;
 	}
@@ -322,7 +347,7 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
-	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", m->src, upper, work);
+	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", host_src(m, idx), upper, work);
 	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV | (m->flags & SB_MNT_NOEXEC ? MS_NOEXEC : 0), opts) < 0) {
 		r = sb_fail(err, errno, "overlay '%s' at '%s'", m->src, m->dst);
 		sb_hint(err, "overlayfs in a user namespace needs Linux 5.11; bind a copy instead");
@@ -358,6 +383,8 @@ static int apply_mount(const struct sb_plan *p, const struct sb_mount *m, size_t
 		return do_dev(m, dst, err);
 	case SB_MOUNT_OVERLAY:
 		return do_overlay(m, dst, idx, err);
+	case SB_MOUNT_FS:
+		return mounts_fs(m, dst, err);
 	case SB_MOUNT_KIND_MAX:
 		break;
 	}
@@ -374,21 +401,23 @@ static int bind_rootfs(const struct sb_plan *p, struct sb_err *err)
 	char src[4096];
 	int r;
 
-	snprintf(src, sizeof(src), OLDROOT "%s", p->rootfs);
+	snprintf(src, sizeof(src), OLDROOT "%s", real_rootfs ? real_rootfs : p->rootfs);
 	if (mount(src, NEWROOT, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		r = sb_fail(err, errno, "bind rootfs '%s'", p->rootfs);
 		if (errno == ENOENT || errno == ENOTDIR)
 			sb_hint(err, "the image directory must exist and be a directory");
 		return r;
 	}
-	return set_attr_recursive(NEWROOT, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+	return mounts_set_attr(NEWROOT, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 						   (p->rootfs_writable ? 0 : MOUNT_ATTR_RDONLY),
-				  err);
+			       true, err);
 }
 
 /* Steps up to "sources at /oldroot, empty new root at /newroot". */
 static int enter_base(const struct sb_plan *p, struct sb_err *err)
 {
+	/* First: the base tmpfs goes over the host's /tmp next. */
+	resolve_sources(p);
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return sb_fail(err, errno, "make mounts private");
@@ -460,6 +489,8 @@ int mounts_child(const struct sb_plan *p, struct sb_err *err)
 		}
 	}
 	r = net_mounts(p, NEWROOT, err);
+	if (r == 0)
+		r = mounts_mask(p, err);
 	if (r < 0)
 		return r;
 	return enter_newroot(p, err);

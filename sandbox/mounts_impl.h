@@ -7,9 +7,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
+#include "plan.h"
 
 /* The layout while the new root is assembled (see mounts.c): the base
  * tmpfs is "/", the host's old root is at OLDROOT, the new root at NEWROOT. */
@@ -43,6 +45,17 @@ int mounts_seal_mirrors(struct sb_err *err);
  * the command's ids for the run. Best effort, like mounts_release. */
 struct sb_plan;
 void mounts_own(const struct sb_plan *p, const char *path);
+
+/* Set attributes (MOUNT_ATTR_*) on the mount at path and, when rec, every
+ * mount below it (mount_setattr, Linux 5.12; a remount of the top one before). */
+int mounts_set_attr(const char *path, uint64_t set, bool rec, struct sb_err *err);
+/* mount(2) MS_* flags as MOUNT_ATTR_* bits. */
+uint64_t mounts_attr_of(unsigned long ms_flags);
+
+/* mounts_fs.c: a file system by type at dst (SB_MOUNT_FS). */
+int mounts_fs(const struct sb_mount *m, const char *dst, struct sb_err *err);
+/* mounts_fs.c: the plan's masked and read-only paths, after all mounts. */
+int mounts_mask(const struct sb_plan *p, struct sb_err *err);
 
 /* The sandbox path of a path under NEWROOT, for messages. */
 static inline const char *mounts_shown(const char *path)

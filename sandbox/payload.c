@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -206,11 +208,43 @@ static int reset_signals(struct sb_err *err)
 	return 0;
 }
 
+/* An OCI terminal: fd 0 (the pty's slave end, as init set it up) becomes
+ * the controlling terminal of the new session. */
+static int take_terminal(const struct payload_io *io, struct sb_err *err)
+{
+	if (io->ctty && ioctl(0, TIOCSCTTY, 0) < 0)
+		return sb_fail(err, errno, "make the terminal the controlling one");
+	return 0;
+}
+
+/* Settings an OCI config may add: umask and the OOM score. */
+static int process_settings(const struct sb_plan *p, struct sb_err *err)
+{
+	char v[16];
+	int fd, n;
+
+	if (p->umask >= 0)
+		umask((mode_t)p->umask);
+	if (!p->oom_score_adj_set)
+		return 0;
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	n = snprintf(v, sizeof(v), "%d", p->oom_score_adj);
+	if (fd < 0 || write(fd, v, (size_t)n) != n) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return sb_fail(err, e, "set oom_score_adj %d", p->oom_score_adj);
+	}
+	close(fd);
+	return 0;
+}
+
 static int prepare(const struct sb_plan *p, const struct payload_io *io, struct sb_err *err)
 {
 	int r;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	if (!io->orphan && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "set the parent-death signal");
 	/* A new session: no controlling terminal to inject keystrokes into
 	 * (TIOCSTI) or to signal the caller's job through. */
@@ -220,12 +254,14 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	if (sys_join_new_session_keyring() < 0 && errno != ENOSYS)
 		return sb_fail(err, errno, "join a new session keyring");
 	r = setup_stdio(io, err);
-	if (r < 0)
-		return r;
-	r = reset_signals(err);
-	if (r < 0)
-		return r;
-	r = limits_child(p, err);
+	if (r == 0)
+		r = take_terminal(io, err);
+	if (r == 0)
+		r = reset_signals(err);
+	if (r == 0)
+		r = limits_child(p, err);
+	if (r == 0)
+		r = process_settings(p, err);
 	if (r < 0)
 		return r;
 	/* The command's own ids before anything it opens or enters, so
@@ -238,19 +274,93 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 		sb_hint(err, "the directory must exist inside the sandbox: bind it or create it with --dir");
 		return r;
 	}
-	r = stdio_inside(p, err);
-	if (r < 0)
-		return r;
-	r = caps_child(p, err);
-	if (r < 0)
-		return r;
-	r = limits_no_new_privs(err);
-	if (r < 0)
-		return r;
-	r = landlock_child(p, err); /* needs no_new_privs; opens paths of the new root */
-	if (r < 0)
-		return r;
-	return fds_cloexec(p, err);
+	return stdio_inside(p, err);
+}
+
+/*
+ * Capabilities, no_new_privs, Landlock, descriptors, environment and
+ * seccomp, in the order STYLE.md gives: seccomp last, right before
+ * execve. Without no_new_privs (an OCI config's noNewPrivileges false),
+ * Landlock and seccomp need CAP_SYS_ADMIN, so they come before the
+ * capability drop (runc does the same); the filter must then allow the
+ * few calls that follow it (capset, setresuid, prctl, close_range).
+ */
+static int lock_down(const struct sb_plan *p, struct sb_seccomp *sc, int sync_fd, char **caller_env,
+		     struct sb_err *err)
+{
+	char **env = build_env(p, caller_env);
+	int r;
+
+	if (!env)
+		return sb_fail(err, ENOMEM, "environment");
+	if (p->allow_new_privs) {
+		r = landlock_child(p, err);
+		if (r == 0)
+			report_exec(p, sync_fd);
+		if (r == 0)
+			r = seccomp_child(p, sc, err);
+		if (r == 0)
+			r = caps_child(p, err);
+		if (r == 0)
+			r = fds_cloexec(p, err);
+	} else {
+		r = caps_child(p, err);
+		if (r == 0)
+			r = limits_no_new_privs(err);
+		if (r == 0)
+			r = landlock_child(p, err); /* needs no_new_privs; opens paths of the new root */
+		if (r == 0)
+			r = fds_cloexec(p, err);
+		if (r == 0)
+			report_exec(p, sync_fd);
+		if (r == 0)
+			r = seccomp_child(p, sc, err);
+	}
+	environ = env; /* execvp searches the PATH of the payload, not ours */
+	return r;
+}
+
+/* Upstream, or, when nobody listens any more (a detached container's
+ * runtime has exited), on stderr, which the engine logs. */
+static void send_err(int sync_fd, const struct sb_err *err)
+{
+	if (sync_send_err(sync_fd, err) < 0)
+		dprintf(2, "sandbox: %s\n", err->msg);
+}
+
+/* The value of PATH the payload will have (build_env's rule: later wins). */
+static const char *payload_path(const struct sb_plan *p)
+{
+	const char *path = DEFAULT_PATH;
+
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			path = p->env[i] + 5;
+	return path;
+}
+
+int payload_lookup(const struct sb_plan *p, struct sb_err *err)
+{
+	const char *cmd = p->argv[0], *path = payload_path(p);
+	char buf[4096];
+	int r;
+
+	if (strchr(cmd, '/')) {
+		if (access(cmd, F_OK) == 0)
+			return 0;
+	} else {
+		for (const char *d = path; *d;) {
+			size_t n = strcspn(d, ":");
+
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? d : ".", cmd);
+			if (access(buf, X_OK) == 0)
+				return 0;
+			d += n + (d[n] == ':');
+		}
+	}
+	r = sb_failx(err, ENOENT, "executable file '%s' not found in $PATH (%s) inside the container: No such file or directory", cmd, path);
+	err->kind = SB_ERR_EXEC_NOENT;
+	return r;
 }
 
 static void exec_failed(const struct sb_plan *p, int sync_fd, const char *cmd, int e)
@@ -271,7 +381,7 @@ static void exec_failed(const struct sb_plan *p, int sync_fd, const char *cmd, i
 		sb_fail(&err, e, "cannot execute '%s'", cmd);
 		err.kind = SB_ERR_EXEC_PERM;
 	}
-	sync_send_err(sync_fd, &err);
+	send_err(sync_fd, &err);
 	_exit(err.kind == SB_ERR_EXEC_NOENT ? 127 : 126);
 }
 
@@ -279,25 +389,15 @@ void payload_run(const struct sb_plan *p, const struct payload_io *io, struct sb
 		 int sync_fd, char **caller_env)
 {
 	struct sb_err err = SB_ERR_INIT;
-	char **env;
 	int r;
 
 	r = prepare(p, io, &err);
-	if (r < 0)
-		goto fail;
-	env = build_env(p, caller_env);
-	if (!env) {
-		sb_fail(&err, ENOMEM, "environment");
-		goto fail;
+	if (r == 0)
+		r = lock_down(p, sc, sync_fd, caller_env, &err);
+	if (r == 0) {
+		execvp(p->argv[0], p->argv);
+		exec_failed(p, sync_fd, p->argv[0], errno);
 	}
-	environ = env; /* execvp searches the PATH of the payload, not ours */
-	report_exec(p, sync_fd);
-	r = seccomp_child(p, sc, &err);
-	if (r < 0)
-		goto fail;
-	execvp(p->argv[0], p->argv);
-	exec_failed(p, sync_fd, p->argv[0], errno);
-fail:
-	sync_send_err(sync_fd, &err);
+	send_err(sync_fd, &err);
 	_exit(125);
 }

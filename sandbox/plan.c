@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layers.h"
 #include "net_rules.h"
 #include "util.h"
 
@@ -16,6 +17,7 @@ void plan_init(struct sb_plan *p)
 	memset(p, 0, sizeof(*p));
 	p->sys_default = SB_SYS_KILL;
 	p->net = SB_NET_NONE;
+	p->umask = -1;
 }
 
 static void strv_free(char **v, size_t n)
@@ -32,7 +34,18 @@ void plan_free(struct sb_plan *p)
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		free(p->mounts[i].src);
 		free(p->mounts[i].dst);
+		free(p->mounts[i].fstype);
+		free(p->mounts[i].data);
 	}
+	for (int i = 0; i < SB_NS_MAX; i++)
+		free(p->ns.join[i]);
+	free(p->ns.uid_map);
+	free(p->ns.gid_map);
+	free(p->groups);
+	free(p->rlimits);
+	strv_free(p->sysctl, p->n_sysctl);
+	strv_free(p->masked_paths, p->n_masked_paths);
+	strv_free(p->readonly_paths, p->n_readonly_paths);
 	free(p->mounts);
 	for (size_t i = 0; i < p->n_sysrules; i++)
 		strv_free(p->sysrules[i].names, 0);
@@ -56,6 +69,7 @@ void plan_free(struct sb_plan *p)
 	free(p->hostname);
 	free(p->limits.cpuset);
 	free(p->limits.cgroup_parent);
+	free(p->limits.cgroup_path);
 	free(p->stdin_path);
 	free(p->stdout_path);
 	free(p->stderr_path);
@@ -179,8 +193,12 @@ static int validate_net(const struct sb_plan *p, struct sb_err *err)
 
 int plan_validate(const struct sb_plan *p, struct sb_err *err)
 {
-	int r;
+	int r = ns_validate(p, err);
 
+	if (r == 0)
+		r = sysctl_check(p, err);
+	if (r < 0)
+		return r;
 	if (p->stderr_path && p->stderr_to_stdout)
 		return conflict(err, "stderr", &p->loc_stderr, "stderr-to-stdout", &p->loc_stderr_to_stdout);
 	/* Two opens of one file with O_TRUNC overwrite each other's output. */

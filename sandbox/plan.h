@@ -33,6 +33,7 @@ enum sb_mount_kind {
 	SB_MOUNT_PROC, /* --proc DST */
 	SB_MOUNT_DEV, /* --dev DST: minimal /dev */
 	SB_MOUNT_OVERLAY, /* --overlay SRC:DST: writable layer, thrown away */
+	SB_MOUNT_FS, /* a file system by type (sysfs, mqueue, devpts, cgroup, tmpfs...): OCI mounts */
 	SB_MOUNT_KIND_MAX,
 };
 
@@ -54,7 +55,34 @@ struct sb_mount {
 	bool system; /* system-ro-bind: the host's system files, skipped when a rootfs brings its own */
 	uint64_t size; /* tmpfs size in bytes, 0 = default */
 	unsigned mode; /* tmpfs/dir mode, 0 = default (0755, /tmp 01777) */
+	unsigned long ms_flags; /* SB_MOUNT_FS: mount(2) flags (MS_RDONLY, MS_NOEXEC, MS_STRICTATIME...) */
+	char *fstype; /* SB_MOUNT_FS: the file system type */
+	char *data; /* SB_MOUNT_FS: mount(2) data ("mode=755,size=65536k"), NULL = none */
 	struct sb_loc loc;
+};
+
+/* Namespaces a plan may keep from the caller or join by path instead of
+ * creating (`sandbox run` makes them all new; an OCI config chooses). */
+enum sb_ns { SB_NS_USER, SB_NS_MNT, SB_NS_PID, SB_NS_IPC, SB_NS_UTS, SB_NS_NET, SB_NS_CGROUP, SB_NS_MAX };
+
+struct sb_namespaces {
+	unsigned share; /* 1u << SB_NS_*: stay in the caller's (no new one) */
+	char *join[SB_NS_MAX]; /* setns(2) to this path instead of a new one */
+	/* A new user namespace's maps, "INSIDE OUTSIDE COUNT" lines as in
+	 * /proc/PID/uid_map; NULL maps uid/gid alone (userns.c). */
+	char *uid_map, *gid_map;
+};
+
+/* Capability sets the payload keeps (OCI process.capabilities); without
+ * them every capability is dropped. Bit N is capability N. */
+struct sb_caps {
+	bool set;
+	uint64_t bounding, effective, permitted, inheritable, ambient;
+};
+
+struct sb_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft, hard;
 };
 
 enum sb_net {
@@ -134,6 +162,9 @@ struct sb_limits {
 	uint64_t address_space; /* RLIMIT_AS bytes, 0 = inherit (isolate's --mem) */
 	uint64_t extra_time_us; /* CPU kill at cpu_time_us + this; TO above cpu_time_us all the same */
 	enum sb_cgroup_mode cgroup_mode;
+	/* The run's cgroup itself (an OCI cgroupsPath): made with its
+	 * parents, kept by a detached launcher; NULL = a child of a parent */
+	char *cgroup_path;
 };
 
 /* A time namespace and its clock offsets (time_namespaces(7)): what
@@ -188,6 +219,26 @@ struct sb_plan {
 	 * the caller, for init's set-up. */
 	bool map_subids;
 	uint32_t subid_index;
+	gid_t *groups; /* supplementary groups of the payload */
+	size_t n_groups;
+	/* The payload, not init, takes uid/gid/groups, right before exec and
+	 * keeping caps: init stays root of its namespace to build the root
+	 * (OCI: the process's user is not the namespace's owner). */
+	bool payload_ids;
+	struct sb_namespaces ns;
+	struct sb_caps caps;
+	bool allow_new_privs; /* no no_new_privs (OCI noNewPrivileges false) */
+	int umask; /* -1: leave as inherited */
+	int oom_score_adj;
+	bool oom_score_adj_set;
+	struct sb_rlimit *rlimits; /* set before exec, after the limits above */
+	size_t n_rlimits;
+	char **sysctl; /* "key=value", written inside the run's namespaces */
+	size_t n_sysctl;
+	char **masked_paths; /* made unreadable: /dev/null over files, an empty ro tmpfs over dirs */
+	size_t n_masked_paths;
+	char **readonly_paths; /* bound read-only over themselves */
+	size_t n_readonly_paths;
 
 	enum sb_net net;
 	struct sb_loc loc_net; /* where the last "net" came from */
@@ -197,6 +248,10 @@ struct sb_plan {
 	struct sb_publish *publish;
 	size_t n_publish;
 	enum sb_landlock landlock;
+	/* No Landlock scoping (signals, abstract sockets): OCI exec'd
+	 * processes live in a domain of their own and must still reach the
+	 * container's other processes. */
+	bool landlock_unscoped;
 	struct sb_time_ns time_ns; /* --time-offset */
 
 	/* eBPF: cgroup programs on the run's cgroup (ebpf.c) */

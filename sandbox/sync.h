@@ -15,6 +15,7 @@ enum sync_type {
 	SYNC_EXIT, /* init -> launcher: payload's wait status in errnum, t_ns */
 	SYNC_EXEC, /* payload -> launcher: about to execve; t_ns, cpu_ns */
 	SYNC_NET, /* init -> launcher: packets the allow-list refused, in t_ns */
+	SYNC_READY, /* detached init -> launcher: built, waiting for its start signal */
 	SYNC_TYPE_MAX,
 };
 

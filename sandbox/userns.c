@@ -233,11 +233,32 @@ static int map_subids(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 	return r < 0 ? r : ru < 0 ? ru : rg;
 }
 
+/* The plan's own maps (an OCI config's uidMappings), "IN OUT COUNT"
+ * lines. One line of the caller's own ids needs no privilege; ranges need
+ * root or newuidmap/newgidmap. */
+static int write_maps(const struct sb_plan *p, pid_t pid, struct sb_err *err)
+{
+	int r;
+
+	if (getuid() != 0 && (r = write_file(pid, "setgroups", "deny", err)) < 0)
+		return r;
+	r = write_file(pid, "uid_map", p->ns.uid_map, err);
+	if (r == 0)
+		r = write_file(pid, "gid_map", p->ns.gid_map ? p->ns.gid_map : p->ns.uid_map, err);
+	if (r == -EPERM && getuid() != 0)
+		sb_hint(err, "without root only one line mapping your own uid (and gid) can be written");
+	return r;
+}
+
 int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 {
 	char map[64];
 	int r;
 
+	if (!ns_new(p, SB_NS_USER))
+		return 0; /* the caller's (or a joined) user namespace: nothing to map */
+	if (p->ns.uid_map)
+		return write_maps(p, pid, err);
 	if (p->map_subids)
 		return map_subids(p, pid, err);
 	/* Unprivileged callers must deny setgroups before writing gid_map; a
@@ -263,6 +284,16 @@ int userns_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 
 int userns_child(const struct sb_plan *p, struct sb_err *err)
 {
+	if (p->payload_ids) {
+		/* Stay (or become) root of the namespace to build the root; the
+		 * payload takes the plan's ids right before exec (caps.c). In a
+		 * new namespace whose maps hold no 0 there is no root to become. */
+		if (setresgid(0, 0, 0) < 0 && errno != EINVAL)
+			return sb_fail(err, errno, "setresgid(0)");
+		if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
+			return sb_fail(err, errno, "setresuid(0)");
+		return 0;
+	}
 	/* With subordinate ids init stays inside 0 (the caller) until the
 	 * payload drops to the command's ids. */
 	uid_t uid = p->map_subids ? 0 : p->uid;
@@ -280,11 +311,17 @@ int userns_child(const struct sb_plan *p, struct sb_err *err)
 
 int userns_drop(const struct sb_plan *p, struct sb_err *err)
 {
-	if (!p->map_subids)
+	if (!p->map_subids && !p->payload_ids)
 		return 0;
+	/* An OCI process's supplementary groups, while CAP_SETGID is ours. A
+	 * new user namespace of an unprivileged caller denies setgroups: fine
+	 * when none is asked for. */
+	if (p->payload_ids && setgroups(p->n_groups, p->groups) < 0 && !(errno == EPERM && p->n_groups == 0))
+		return sb_fail(err, errno, "set %zu supplementary groups", p->n_groups);
 	/* Leaving uid 0 clears the capability sets; keep the permitted one
 	 * across the switch so caps_child can still drop the bounding set
-	 * (that needs CAP_SETPCAP in effect), then let caps_child clear all. */
+	 * (that needs CAP_SETPCAP in effect) and keep what the plan keeps,
+	 * then let caps_child set them. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "keep capabilities across the uid switch");
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
@@ -294,10 +331,15 @@ int userns_drop(const struct sb_plan *p, struct sb_err *err)
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "reset keep-capabilities");
 	capng_get_caps_process();
-	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETPCAP) != 0 || capng_apply(CAPNG_SELECT_CAPS) != 0)
-		return sb_failx(err, EPERM, "raise CAP_SETPCAP after the uid switch (libcap-ng)");
-	/* A credential change cleared the parent-death signal (prctl(2)). */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+	for (int c = 0; c <= CAP_LAST_CAP; c++)
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned)c))
+			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned)c);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+		return sb_failx(err, EPERM, "raise the permitted capabilities after the uid switch (libcap-ng)");
+	/* A credential change cleared the parent-death signal (prctl(2)). An
+	 * OCI process does without: its init's end ends its pid namespace,
+	 * and an exec'd one outlives its parent by design. */
+	if (p->map_subids && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "set the parent-death signal");
 	return 0;
 }

@@ -25,6 +25,11 @@ strace
 uidmap
 passt
 nftables
+busybox-static
+podman
+containerd
+runc
+crun
 "
 missing=""
 for p in $PKGS; do

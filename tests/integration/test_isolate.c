@@ -8,6 +8,7 @@
  * tests/run.sh copies beside it; every test gets its own box root.
  */
 #include <dirent.h>
+#include <sys/vfs.h>
 #include <time.h>
 
 #include "harness.h"
@@ -163,8 +164,12 @@ struct cms {
 static void cms_box(struct cms *c, int id)
 {
 	struct sb_out o;
-	const char *outer = sb_user_dir("cms-outer");
-	char path[4400];
+	char name[64], path[4400];
+	const char *outer;
+
+	/* One outer dir per box: the CMS tests run in parallel. */
+	snprintf(name, sizeof(name), "cms-outer-%d", id);
+	outer = sb_user_dir(name);
 
 	box_root("cms-boxes");
 	snprintf(c->home, sizeof(c->home), "%s/home", outer);
@@ -228,6 +233,15 @@ static void cms_run_wall(struct sb_out *o, const struct cms *c, const char *wall
 static void cms_run(struct sb_out *o, const struct cms *c, const char *const *cmd)
 {
 	cms_run_wall(o, c, "3", cmd);
+}
+
+static int strcount_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 static void assert_meta(const char *file, const char *key, const char *want)
@@ -617,7 +631,9 @@ Test(isolate, killed_run_leaves_nothing)
 	struct sb_out o;
 	char box[4300], lock[4300];
 	const char *root = box_root("killed-boxes");
-	const char *run[] = { "-b", "12", "--run", "--", "/bin/sleep", "31.2718", NULL };
+	/* The program leaves a directory of its own with a file in it. */
+	const char *run[] = { "-b", "12", "-p", "--run", "--", "/bin/sh", "-c",
+			      "mkdir d && echo x > d/f && exec /bin/sleep 31.2718", NULL };
 	pid_t pid;
 	struct stat st;
 
@@ -626,9 +642,14 @@ Test(isolate, killed_run_leaves_nothing)
 	pid = iso_start(run, NULL);
 	/* isolate's own command line holds the marker, and the program's. */
 	cr_assert(wait_marked("sleep 31.2718", 2, true), "the program did not start");
+	snprintf(box, sizeof(box), "%s/12/box/d/f", root);
+	for (int i = 0; i < 100 && access(box, F_OK) < 0; i++)
+		usleep(20000);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	cr_assert(wait_marked("sleep 31.2718", 0, false), "the program outlived the killed isolate");
+	/* What it made is still its own (nobody handed it back): --cleanup
+	 * removes it all the same. */
 	iso(&o, "-b", "12", "--cleanup", NULL);
 	sb_assert_status(&o, 0);
 	snprintf(box, sizeof(box), "%s/12", root);
@@ -764,6 +785,19 @@ Test(isolate, options_and_usage)
 	sb_assert_out_has(&o, "forked");
 	iso(&o, "-b", "15", "--run", "--", "/bin/sh", "-c", "/bin/true && echo forked", NULL);
 	sb_assert_status(&o, 1);
+	/* Own network namespace (lo only), or the caller's with --share-net. */
+	iso(&o, "-b", "15", "-s", "--run", "--", "/bin/cat", "/proc/net/dev", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert_eq(strstr(o.out, "lo:") ? 1 : 0, 1, "%s", o.out);
+	cr_assert(!strstr(o.out, "eth") && !strstr(o.out, "ens"), "host interfaces inside: %s", o.out);
+	{
+		char host[8192] = "";
+
+		read_file("/proc/net/dev", host, sizeof(host));
+		iso(&o, "-b", "15", "-s", "--share-net", "--run", "--", "/bin/cat", "/proc/net/dev", NULL);
+		sb_assert_status(&o, 0);
+		cr_assert_eq(strcount_lines(o.out), strcount_lines(host), "--share-net: %s", o.out);
+	}
 	/* -v says who the program runs as. */
 	iso(&o, "-b", "15", "-v", "--run", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
@@ -819,4 +853,84 @@ Test(isolate, root_caller_per_box_uid)
 	iso(&o, "-b", "17", "--as-uid=1", "--as-gid=1", "--init", NULL);
 	sb_assert_status(&o, 2);
 	sb_assert_err_has(&o, "You must be root");
+}
+
+/* --processes counts the box's processes only: the caller's other ones
+ * (here 6 sleeping processes of the same user) never use up the limit.
+ * Without a cgroup it is RLIMIT_NPROC, which Linux counts per user
+ * namespace; with one, pids.max of the run's own cgroup. */
+Test(isolate, processes_count_the_box_only)
+{
+	struct sb_out o;
+	const char *saved = getenv("SANDBOX_CGROUP");
+	pid_t others[6];
+
+	if (saved)
+		setenv("SANDBOX_CGROUP_SAVED", saved, 1);
+	box_root("proc-boxes");
+	iso(&o, "-b", "18", "--init", NULL);
+	sb_assert_status(&o, 0);
+	for (int i = 0; i < 6; i++) {
+		others[i] = fork();
+		cr_assert(others[i] >= 0);
+		if (others[i] == 0) {
+			sb_drop_to_user();
+			execl("/bin/sleep", "sleep", "20.4242", (char *)NULL);
+			_exit(97);
+		}
+	}
+	cr_assert(wait_marked("sleep 20.4242", 6, true));
+	for (int cg = 0; cg < 2; cg++) {
+		if (cg == 0)
+			unsetenv("SANDBOX_CGROUP"); /* no cgroup: the rlimit stands in */
+		else if (!getenv("SANDBOX_CGROUP_SAVED"))
+			break;
+		else
+			setenv("SANDBOX_CGROUP", getenv("SANDBOX_CGROUP_SAVED"), 1);
+		iso(&o, "-b", "18", "-p2", "--run", "--", "/bin/sh", "-c", "/bin/true && echo forked", NULL);
+		sb_assert_status(&o, 0);
+		sb_assert_out_has(&o, "forked");
+		/* And the limit holds: two children at once are one too many
+		 * (dash gives up with status 2). */
+		iso(&o, "-b", "18", "-p2", "--run", "--", "/bin/sh", "-c", "/bin/sleep 1 & /bin/true; wait", NULL);
+		sb_assert_status(&o, 1);
+		sb_assert_err_has(&o, "Cannot fork");
+	}
+	for (int i = 0; i < 6; i++) {
+		kill(others[i], SIGKILL);
+		waitpid(others[i], NULL, 0);
+	}
+}
+
+/* --cg promises cgroup figures: without a cgroup the caller may use, the
+ * run is a sandbox error that says how to get one, not a run without. */
+Test(isolate, cg_without_a_cgroup_is_an_error)
+{
+	struct sb_out o;
+	char meta_file[4300];
+	struct statfs sf;
+
+	if (getenv("RUN_IN_VM") || (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == 0x63677270))
+		cr_skip_test("cgroup v2: the test user's own cgroup may be delegated here");
+	box_root("nocg-boxes");
+	unsetenv("SANDBOX_CGROUP");
+	snprintf(meta_file, sizeof(meta_file), "%s/meta", sb_user_dir("nocg-meta"));
+	iso(&o, "--cg", "-b", "19", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "--cg", "-b", "19", "-M", meta_file, "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "a cgroup is required and none is usable");
+	sb_assert_err_has(&o, "hint:");
+	assert_meta(meta_file, "status", "XX");
+	iso(&o, "--cg", "-b", "19", "--print-cg-root", NULL);
+	sb_assert_status(&o, 2);
+	/* The box remembers its mode, as isolate's does; a box made without
+	 * --cg runs without a cgroup, rlimits standing in. */
+	iso(&o, "-b", "19", "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "incompatible control group mode");
+	iso(&o, "-b", "20", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "-b", "20", "-t", "1", "-p", "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 0);
 }

@@ -208,6 +208,10 @@ Test(net_user, host_loopback_is_closed_unless_named)
 	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
 	       "tcp", "4", "host-loopback", num(p1), NULL);
 	assert_refused(&o, "connect ECONNREFUSED");
+	/* No name allowed: the resolver is closed too (the query never leaves). */
+	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(),
+	       "--", "/nettry", "udp", "4", "169.254.1.53", "53", NULL);
+	assert_refused(&o, "send EPERM");
 	/* The sandbox's own loopback is not the host's. */
 	sb_run(&o, "--net", "user", "--landlock", "off", "--allow-net", "192.0.2.0/24:9", "--ro-bind", probe_bind(), "--", "/nettry",
 	       "tcp", "4", "127.0.0.1", num(p1), NULL);
