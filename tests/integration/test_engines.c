@@ -94,13 +94,15 @@ Test(engines, podman_detach_exec_stop_rm, .fini = pod_cleanup)
 	need_podman();
 	pod_sh(&o, "set -e; $P --runtime $R run -d --name sbx-life --network none $I sleep 1000 >/dev/null; "
 		   "$P --runtime $R exec sbx-life sh -c 'echo exec-ok; ps -o comm | grep -c sleep'; "
+		   "$P --runtime $R exec -t sbx-life tty; "
 		   "st=0; $P --runtime $R exec sbx-life sh -c 'exit 3' || st=$?; echo exec-status=$st; "
 		   "$P --runtime $R inspect -f '{{.State.Status}}' sbx-life; "
 		   "$P --runtime $R stop -t 5 sbx-life >/dev/null; "
 		   "$P --runtime $R inspect -f '{{.State.Status}} {{.State.ExitCode}}' sbx-life; "
 		   "$P --runtime $R rm sbx-life >/dev/null; echo removed");
 	sb_assert_status(&o, 0);
-	sb_assert_out_has(&o, "exec-ok\n1\nexec-status=3\nrunning\n");
+	sb_assert_out_has(&o, "exec-ok\n1\n/dev/pts/");
+	sb_assert_out_has(&o, "exec-status=3\nrunning\n");
 	/* stop's SIGTERM reached sleep (init forwards it): no 10 s wait for KILL. */
 	sb_assert_out_has(&o, "exited 143\nremoved\n");
 }

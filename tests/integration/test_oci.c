@@ -7,6 +7,7 @@
 #include "oci_harness.h"
 
 #include <dirent.h>
+#include <pwd.h>
 #include <time.h>
 
 static bool have_runc(void)
@@ -433,4 +434,51 @@ Test(oci, kill_all_and_preserved_fds, .fini = oci_cleanup)
 	}
 	oci_call(&o, root, "delete", "a1", NULL);
 	sb_assert_status(&o, 0);
+}
+
+/* The test user's first subordinate range in file, as START. */
+static long sub_start(const char *file)
+{
+	char line[256], name[64];
+	long start = -1;
+	FILE *f = fopen(file, "r");
+
+	snprintf(name, sizeof(name), "%s:", getpwuid((uid_t)atoi(sb_env("SANDBOX_TEST_UID", "1001")))->pw_name);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, strlen(name)) == 0 && start < 0)
+			start = atol(line + strlen(name));
+	if (f)
+		fclose(f);
+	return start;
+}
+
+Test(oci, rootless_with_subordinate_ranges, .fini = oci_cleanup)
+{
+	static struct sb_out o;
+	char maps[1024], args[512];
+	long us = sub_start("/etc/subuid"), gs = sub_start("/etc/subgid");
+	const char *b;
+
+	if (!getenv("SANDBOX_SUBIDS") || us < 0 || gs < 0)
+		cr_skip_test("the test user has no /etc/subuid range (tests/setup-subuid.sh)");
+	/* Ranges need newuidmap/newgidmap: 0 is the caller, 1..65536 its
+	 * subordinate ids; the process runs as 1000 with group 1000. */
+	snprintf(maps, sizeof(maps),
+		 ",\"uidMappings\": [{\"containerID\": 0, \"hostID\": %s, \"size\": 1}, {\"containerID\": 1, \"hostID\": %ld, "
+		 "\"size\": 65536}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": %s, \"size\": 1}, {\"containerID\": 1, "
+		 "\"hostID\": %ld, \"size\": 65536}]",
+		 sb_env("SANDBOX_TEST_UID", "1001"), us, sb_env("SANDBOX_TEST_GID", "1001"), gs);
+	snprintf(args, sizeof(args), "[\"sh\", \"-c\", \"id -u; id -g; wc -l < /proc/self/uid_map; grep -c ' %ld ' /proc/self/uid_map\"]",
+		 us);
+	b = oci_bundle("oci-subids", args, ",{\"type\": \"user\"}", maps, "");
+	{
+		/* process.user 1000:1000 */
+		char cmd[9000];
+
+		snprintf(cmd, sizeof(cmd), "sed -i 's/\"user\": {\"uid\": 0, \"gid\": 0}/\"user\": {\"uid\": 1000, \"gid\": 1000}/' %s/config.json", b);
+		cr_assert_eq(system(cmd), 0);
+	}
+	oci_call_user(&o, oci_root("subids"), "run", "--bundle", b, "u", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "1000\n1000\n2\n1\n");
 }
