@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <linux/bpf.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,39 +256,6 @@ static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, str
 	return e->cg_fd < 0 ? sb_fail(err, errno, "open %s", e->dir) : 0;
 }
 
-/* A name in --allow-net, resolved once here, when the run starts. */
-static int resolve(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err)
-{
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
-	struct sb_netaddr *v = NULL;
-	size_t count = 0;
-	int r = getaddrinfo(name, NULL, &hints, &res);
-
-	if (r != 0)
-		return sb_failx(err, ENOENT, "host name '%s' does not resolve: %s", name, gai_strerror(r));
-	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		struct sb_netaddr a = { .family = ai->ai_family, .prefix = ai->ai_family == AF_INET ? 32 : 128 };
-		struct sb_netaddr *nv;
-
-		if (ai->ai_family == AF_INET)
-			memcpy(a.addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-		else if (ai->ai_family == AF_INET6)
-			memcpy(a.addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-		else
-			continue;
-		if (!(nv = realloc(v, (count + 1) * sizeof(*v))))
-			break;
-		v = nv;
-		v[count++] = a;
-	}
-	freeaddrinfo(res);
-	if (!count)
-		return sb_failx(err, ENOENT, "host name '%s' has no IPv4 or IPv6 address", name);
-	*ret = v;
-	*n = count;
-	return 0;
-}
-
 /* One grant as the programs' rule: address and mask in network order,
  * "every port" as 0-65535; bind() to the same address and ports is
  * allowed too (a client binding its source port, a server on a port the
@@ -319,7 +285,7 @@ static int net_rules(const struct sb_plan *p, struct sb_bpf_rule *rules, size_t 
 	static const struct sb_netaddr lo4 = { .family = AF_INET, .addr = { 127, 0, 0, 1 }, .prefix = 32 };
 	static const struct sb_netaddr lo6 = { .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 };
 	struct sb_netgrants g = { 0 };
-	int r = netgrants_build(p, resolve, &g, err);
+	int r = netgrants_build(p, net_lookup, &g, err);
 
 	*n = 0;
 	for (size_t i = 0; r == 0 && i < g.n; i++) {

@@ -58,7 +58,7 @@ static struct {
 /* ---- launcher, before clone ---- */
 
 /* getaddrinfo, both families, each address once. */
-static int lookup(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err)
+int net_lookup(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
 	struct sb_netaddr *v = NULL;
@@ -275,7 +275,7 @@ int net_prepare(const struct sb_plan *p, struct sb_err *err)
 		r = default_route(err);
 	if (r < 0)
 		return r;
-	r = netgrants_build(p, lookup, &net.g, err);
+	r = netgrants_build(p, net_lookup, &net.g, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < p->n_publish; i++)

@@ -934,3 +934,40 @@ Test(isolate, cg_without_a_cgroup_is_an_error)
 	iso(&o, "-b", "20", "-t", "1", "-p", "--run", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
 }
+
+/* --inherit-fds passes the caller's descriptors on; without it only
+ * 0, 1 and 2 reach the program. */
+Test(isolate, inherit_fds)
+{
+	struct sb_out o;
+	int fd = open("/dev/null", O_RDONLY);
+
+	box_root("fd-boxes");
+	cr_assert(fd >= 0 && dup2(fd, 9) == 9);
+	iso(&o, "-b", "21", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "-b", "21", "-s", "--run", "--", "/bin/sh", "-c", "test -e /proc/self/fd/9 && echo has-9 || echo no-9",
+	    NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "no-9");
+	iso(&o, "-b", "21", "-s", "--inherit-fds", "--run", "--", "/bin/sh", "-c",
+	    "test -e /proc/self/fd/9 && echo has-9 || echo no-9", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "has-9");
+	close(9);
+	close(fd);
+}
+
+Test(isolate, print_cg_root)
+{
+	struct sb_out o;
+	struct stat st;
+
+	need_cgroup();
+	box_root("cgroot-boxes");
+	iso(&o, "--cg", "--print-cg-root", NULL);
+	sb_assert_status(&o, 0);
+	o.out[strcspn(o.out, "\n")] = '\0';
+	cr_assert(strncmp(o.out, "/sys/fs/cgroup", 14) == 0 && stat(o.out, &st) == 0 && S_ISDIR(st.st_mode),
+		  "'%s'", o.out);
+}
