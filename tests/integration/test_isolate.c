@@ -971,3 +971,34 @@ Test(isolate, print_cg_root)
 	cr_assert(strncmp(o.out, "/sys/fs/cgroup", 14) == 0 && stat(o.out, &st) == 0 && S_ISDIR(st.st_mode),
 		  "'%s'", o.out);
 }
+
+/* isolate's own default.cf is read as it is; a bad key names file:line. */
+Test(isolate, config_file)
+{
+	struct sb_out o;
+	char cf[4300], bad[4300], text[9000], want[4400];
+	const char *root = sb_user_dir("cf-boxes");
+
+	chmod(root, 0700);
+	unsetenv("ISOLATE_BOX_ROOT");
+	snprintf(cf, sizeof(cf), "%s/default.cf", sb_user_dir("cf"));
+	snprintf(text, sizeof(text),
+		 "# isolate's default.cf\nbox_root = %s\nlock_root = %s/locks\ncg_root = auto:/run/isolate/cgroup\n"
+		 "first_uid = 60000\nfirst_gid = 60000\nnum_boxes = 1000\nrestricted_init = 0\nbox0.cpus = 0\n",
+		 root, root);
+	write_as_user(cf, text, 0644);
+	setenv("ISOLATE_CONFIG_FILE", cf, 1);
+	iso(&o, "-b", "999", "--init", NULL);
+	sb_assert_status(&o, 0);
+	snprintf(want, sizeof(want), "%s/999\n", root);
+	cr_assert_str_eq(o.out, want);
+	iso(&o, "-b", "1000", "--init", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "Sandbox ID out of range (allowed: 0-999)");
+	snprintf(bad, sizeof(bad), "%s/bad.cf", sb_user_dir("cf"));
+	write_as_user(bad, "box_root = /tmp\nfirst_uid = lots\n", 0644);
+	setenv("ISOLATE_CONFIG_FILE", bad, 1);
+	iso(&o, "-b", "1", "--init", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "bad.cf:2: first_uid: expected a number");
+}
