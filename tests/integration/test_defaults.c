@@ -12,28 +12,6 @@
 
 TestSuite(defaults, .timeout = 120);
 
-static void plain(struct sb_out *o, const char *const *extra, const char *const *cmd)
-{
-	const char *argv[SB_MAX_ARGS];
-	char bind[4200];
-	size_t n = 0;
-
-	snprintf(bind, sizeof(bind), "%s:/h", sb_env("SANDBOX_HELPERS", "build/tests/helpers"));
-	argv[n++] = sb_bin();
-	argv[n++] = "run";
-	argv[n++] = "--ro-bind";
-	argv[n++] = bind;
-	argv[n++] = "--report";
-	argv[n++] = "-";
-	for (; extra && *extra; extra++)
-		argv[n++] = *extra;
-	argv[n++] = "--";
-	for (; *cmd; cmd++)
-		argv[n++] = *cmd;
-	argv[n] = NULL;
-	sb_exec(SB_AS_USER, argv, NULL, 90, o);
-}
-
 static double ram(void)
 {
 	return (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
@@ -61,7 +39,7 @@ Test(defaults, fork_loop_stops_at_the_pids_cap)
 	char how[32];
 	long n;
 
-	plain(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	sb_assert_status(&o, 0);
 	sb_assert_err_has(&o, "\"pids\": {\"value\": 4096,");
 	enforced(&o, "pids", how, sizeof(how));
@@ -70,7 +48,7 @@ Test(defaults, fork_loop_stops_at_the_pids_cap)
 	cr_assert(strstr(o.out, "EAGAIN"), "the fork loop was not stopped: %s", o.out);
 	cr_assert(n <= 4096 && n > 1000, "stopped at %ld processes, cap 4096", n);
 	/* Lifted by an option. */
-	plain(&o, (const char *const[]){ "--pids", "100", NULL }, cmd);
+	sb_judged(&o, (const char *const[]){ "--pids", "100", NULL }, cmd);
 	cr_assert(atol(o.out) <= 100 && strstr(o.out, "EAGAIN"), "%s", o.out);
 }
 
@@ -79,11 +57,11 @@ Test(defaults, descriptor_loop_stops_at_the_open_files_cap)
 	struct sb_out o;
 	const char *cmd[] = { "/h/exhaust", "fds", "100000", NULL };
 
-	plain(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	sb_assert_status(&o, 0);
 	sb_assert_err_has(&o, "\"open_files\": {\"value\": 4096, \"enforced_by\": \"rlimit\"}");
 	cr_assert(strstr(o.out, "EMFILE") && atol(o.out) <= 4096, "not stopped at 4096: %s", o.out);
-	plain(&o, (const char *const[]){ "--open-files", "unlimited", NULL }, cmd);
+	sb_judged(&o, (const char *const[]){ "--open-files", "unlimited", NULL }, cmd);
 	sb_assert_err_has(&o, "\"open_files\": {\"value\": null");
 }
 
@@ -96,7 +74,7 @@ Test(defaults, tmpfs_mounts_are_capped)
 	const char *fill[] = { "/bin/sh", "-c", "dd if=/dev/zero of=/tmp/f bs=1M count=64 2>&1; stat -c %s /tmp/f", NULL };
 	double blocks, bsize, tmp, shm;
 
-	plain(&o, NULL, df);
+	sb_judged(&o, NULL, df);
 	sb_assert_status(&o, 0);
 	cr_assert(sscanf(o.out, "%lf %lf", &blocks, &bsize) == 2, "%s", o.out);
 	tmp = blocks * bsize;
@@ -104,7 +82,7 @@ Test(defaults, tmpfs_mounts_are_capped)
 	shm = blocks * bsize;
 	cr_assert(tmp > ram() * 0.24 && tmp < ram() * 0.26, "/tmp is %.0f bytes of %.0f", tmp, ram());
 	cr_assert(shm > ram() * 0.09 && shm < ram() * 0.11, "/dev/shm is %.0f bytes of %.0f", shm, ram());
-	plain(&o, (const char *const[]){ "--tmpfs", "/tmp:size=8M", NULL }, fill);
+	sb_judged(&o, (const char *const[]){ "--tmpfs", "/tmp:size=8M", NULL }, fill);
 	sb_assert_out_has(&o, "No space left on device");
 	sb_assert_out_has(&o, "8388608");
 }
@@ -115,12 +93,12 @@ Test(defaults, memory_cap_is_half_the_memory)
 	const char *cmd[] = { "/bin/true", NULL };
 	char how[32], want[96];
 
-	plain(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	snprintf(want, sizeof(want), "\"memory_bytes\": {\"value\": %.0f,",
 		 (double)(((uint64_t)(ram() / 2)) & ~(uint64_t)(sysconf(_SC_PAGESIZE) - 1)));
 	sb_assert_err_has(&o, want);
 	enforced(&o, "memory_bytes", how, sizeof(how));
 	cr_assert(strcmp(how, "cgroup") == 0 || strcmp(how, "sampling") == 0, "memory enforced by %s", how);
-	plain(&o, (const char *const[]){ "--memory", "unlimited", NULL }, cmd);
+	sb_judged(&o, (const char *const[]){ "--memory", "unlimited", NULL }, cmd);
 	sb_assert_err_has(&o, "\"memory_bytes\": {\"value\": null");
 }

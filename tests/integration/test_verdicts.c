@@ -29,55 +29,7 @@ static void no_cgroup(void)
 	unsetenv("SANDBOX_CGROUP");
 }
 
-/* sandbox run --ro-bind HELPERS:/h [opts...] --report - -- cmd... */
-static void judged(struct sb_out *o, const char *const *opts, const char *const *cmd)
-{
-	const char *argv[SB_MAX_ARGS];
-	char bind[4200];
-	size_t n = 0;
-
-	snprintf(bind, sizeof(bind), "%s:/h", sb_env("SANDBOX_HELPERS", "build/tests/helpers"));
-	argv[n++] = sb_bin();
-	argv[n++] = "run";
-	argv[n++] = "--ro-bind";
-	argv[n++] = bind;
-	argv[n++] = "--report";
-	argv[n++] = "-";
-	for (; opts && *opts; opts++)
-		argv[n++] = *opts;
-	argv[n++] = "--";
-	for (; *cmd; cmd++)
-		argv[n++] = *cmd;
-	argv[n] = NULL;
-	sb_exec(SB_AS_USER, argv, NULL, 60, o);
-}
-
-static double json_num(const char *text, const char *key)
-{
-	char pat[64];
-	const char *at;
-
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	at = strstr(text, pat);
-	cr_assert(at, "report lacks %s:\n%s", key, text);
-	return atof(at + strlen(pat));
-}
-
 #define STATUS(o, s) sb_assert_err_has(o, "\"status\": \"" s "\"")
-
-static char *slurp(const char *path)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* ---- 1. the verdict follows the figures, with or without a cgroup ---- */
 
@@ -90,12 +42,12 @@ Test(verdicts, tree_cpu_limit_without_a_cgroup)
 	const char *cmd[] = { "/bin/sh", "-c", "/h/burn 0.8; /h/burn 0.8; /h/burn 0.8", NULL };
 
 	no_cgroup();
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	sb_assert_err_has(&o, "\"timeout\": \"cpu\"");
 	sb_assert_err_has(&o, "\"cpu_time_us\": {\"value\": 1000000, \"enforced_by\": \"sampling\"}");
-	cr_assert_geq(json_num(o.err, "cpu_time_s"), 1.0, "%s", o.err);
-	cr_assert_lt(json_num(o.err, "cpu_time_s"), 1.6, "%s", o.err);
+	cr_assert_geq(sb_json_num(o.err, "cpu_time_s"), 1.0, "%s", o.err);
+	cr_assert_lt(sb_json_num(o.err, "cpu_time_s"), 1.6, "%s", o.err);
 	sb_assert_status(&o, 137);
 }
 
@@ -109,10 +61,10 @@ Test(verdicts, tree_memory_limit_without_a_cgroup)
 	const char *cmd[] = { "/h/alloc", "100", "4", NULL };
 
 	no_cgroup();
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "ML");
 	sb_assert_err_has(&o, "\"memory_bytes\": {\"value\": 268435456, \"enforced_by\": \"sampling\"}");
-	cr_assert_gt(json_num(o.err, "memory_peak_bytes"), 256.0 * 1024 * 1024, "%s", o.err);
+	cr_assert_gt(sb_json_num(o.err, "memory_peak_bytes"), 256.0 * 1024 * 1024, "%s", o.err);
 }
 
 /* Without a limit the sampled tree peak is still the figure: four
@@ -123,9 +75,9 @@ Test(verdicts, tree_memory_figure_without_a_cgroup)
 	const char *cmd[] = { "/h/alloc", "60", "4", NULL };
 
 	no_cgroup();
-	judged(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	STATUS(&o, "OK");
-	cr_assert_gt(json_num(o.err, "memory_peak_bytes"), 200.0 * 1024 * 1024, "%s", o.err);
+	cr_assert_gt(sb_json_num(o.err, "memory_peak_bytes"), 200.0 * 1024 * 1024, "%s", o.err);
 }
 
 /*
@@ -163,10 +115,10 @@ Test(verdicts, rlimit_cpu_backstop_reports_the_limit)
 	kill(pid, SIGCONT);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 137, "exit status 0x%x, want 137", st);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text, "no report");
 	cr_assert(strstr(text, "\"status\": \"TO\""), "%s", text);
-	cr_assert_geq(json_num(text, "cpu_time_s"), 1.0, "%s", text);
+	cr_assert_geq(sb_json_num(text, "cpu_time_s"), 1.0, "%s", text);
 }
 
 /* pids.events says when a fork failed at the limit: visible in the report
@@ -178,10 +130,10 @@ Test(verdicts, pids_exhausted_is_reported)
 	const char *cmd[] = { "/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do sleep 2 & done; wait", NULL };
 
 	need_cgroup();
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	sb_assert_err_has(&o, "\"pids_exhausted\": true");
 	sb_assert_err_has(&o, "the process limit (pids 8) was reached");
-	judged(&o, NULL, (const char *const[]){ "/bin/true", NULL });
+	sb_judged(&o, NULL, (const char *const[]){ "/bin/true", NULL });
 	sb_assert_err_has(&o, "\"pids_exhausted\": false");
 }
 
@@ -202,10 +154,10 @@ Test(verdicts, oom_flag_every_time)
 	for (int i = 0; i < 8; i++) {
 		const char *m;
 
-		judged(&o, opts, cmd);
+		sb_judged(&o, opts, cmd);
 		STATUS(&o, "ML");
 		sb_assert_err_has(&o, "\"oom_killed\": true");
-		m = slurp(meta);
+		m = sb_slurp(meta);
 		cr_assert(m && strstr(m, "cg-oom-killed:1\n") && strstr(m, "status:SG\n"), "run %d meta:\n%s", i, m);
 	}
 }
@@ -289,10 +241,10 @@ Test(verdicts, stalled_reader_cannot_hold_the_launcher)
 	/* 1 s of run, 2 s of grace without progress, generous slack. */
 	cr_assert_lt(since(&t0), 6.0, "the launcher waited for a reader that never reads");
 	close(p[0]);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"TO\""), "%s", text);
-	cr_assert_lt(json_num(text, "wall_time_s"), 1.5, "%s", text);
-	cr_assert_gt(json_num(text, "output_dropped_bytes"), 0, "%s", text);
+	cr_assert_lt(sb_json_num(text, "wall_time_s"), 1.5, "%s", text);
+	cr_assert_gt(sb_json_num(text, "output_dropped_bytes"), 0, "%s", text);
 }
 
 /* A signal while the leftover drains ends the drain at once, and the
@@ -318,7 +270,7 @@ Test(verdicts, signal_during_the_drain_still_reports)
 	cr_assert_lt(since(&t0), 0.8, "SIGTERM did not end the drain");
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 137, "status 0x%x, want exit 137", st);
 	close(p[0]);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"TO\""), "%s", text);
 }
 
@@ -346,7 +298,7 @@ Test(verdicts, closed_stdio_is_not_a_verdict)
 	}
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"OK\""), "%s", text);
 	cr_assert(strstr(text, "\"closed_stdio\": [\"stdin\", \"stdout\", \"stderr\"]"), "%s", text);
 }
@@ -388,18 +340,18 @@ Test(verdicts, stale_results_are_replaced)
 	snprintf(meta, sizeof(meta), "%s/m.txt", dir);
 	sb_run(&o, "--report", report, "--meta", meta, "--", "true", NULL);
 	sb_assert_status(&o, 0);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"OK\""), "%s", text);
 	sb_run(&o, "--report", report, "--meta", meta, "--memroy", "1G", "--", "true", NULL);
 	sb_assert_status(&o, 125);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"XX\"") && strstr(text, "--memroy"), "%s", text);
-	text = slurp(meta);
+	text = sb_slurp(meta);
 	cr_assert(text && strstr(text, "status:XX\n"), "%s", text);
 	snprintf(policy, sizeof(policy), "%s", sb_write_file("bad-verdict.policy", "memory 64M\npids 0\n"));
 	sb_run(&o, "--report", report, "--policy", policy, "--", "true", NULL);
 	sb_assert_status(&o, 125);
-	text = slurp(report);
+	text = sb_slurp(report);
 	cr_assert(text && strstr(text, "\"status\": \"XX\"") && strstr(text, "bad-verdict.policy:2"), "%s", text);
 	/* Nothing half-written is ever left beside it. */
 	{
@@ -447,22 +399,6 @@ Test(verdicts, meaningless_values_are_refused)
 }
 
 /* ---- 7. stale cgroups never fail a run ---- */
-
-static unsigned long long start_time(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-	fclose(f);
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
-}
 
 /* The test user's delegated parent in one v1 hierarchy, or false. */
 static bool v1_parent(const char *ctl, char *buf, size_t len)
@@ -535,7 +471,7 @@ Test(verdicts, stale_cgroups_of_the_same_pid)
 		if (mkdir(made[n_made], 0755) == 0)
 			n_made++;
 		snprintf(made[n_made], sizeof(made[0]), "%s/sandbox-%d-%llu", parent, (int)pid,
-			 start_time(pid) + 12345);
+			 sb_start_time(pid) + 12345);
 		if (mkdir(made[n_made], 0755) == 0)
 			n_made++;
 	}
