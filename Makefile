@@ -8,17 +8,20 @@ CC ?= gcc
 BUILD ?= build
 
 # Targets that compile against the -dev packages first install what is
-# missing (tools/deps.sh), then run make again: pkg-config below is read
-# when this file is parsed, so it must be parsed after the install. The
-# second make sees SB_DEPS_DONE and goes straight to work.
+# missing for them (tools/deps.sh TARGET: the build for all, demo and
+# install; the tests' real parts for test; the peers for bench), then run
+# make again: pkg-config below is read when this file is parsed, so it must
+# be parsed after the install. The second make sees SB_DEPS_DONE and goes
+# straight to work.
 DEPS_FIRST := all test demo bench fuzz asan install
 ifeq ($(SB_DEPS_DONE),)
 .PHONY: $(DEPS_FIRST) deps clean format
 $(DEPS_FIRST):
-	@sh tools/deps.sh
+	@sh tools/deps.sh $@
 	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+# Everything any target needs (the benches' peers included).
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh bench
 clean:
 	rm -rf build build-asan
 format:
