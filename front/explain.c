@@ -384,18 +384,16 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 
 static void print_process(FILE *f, const struct sb_plan *p)
 {
+	char **env;
+
 	section(f, "process");
 	fprintf(f, "  %-16s %s\n", "command", p->argv && p->argv[0] ? p->argv[0] : "(none given)");
-	for (size_t i = 0, shown = 0; i < p->n_env; i++) {
-		size_t len = strcspn(p->env[i], "=") + 1;
-		bool later = false;
-
-		/* Show what the command gets: a later value of a name wins. */
-		for (size_t j = i + 1; j < p->n_env && !later; j++)
-			later = strncmp(p->env[i], p->env[j], len) == 0;
-		if (!later)
-			fprintf(f, "  %-16s %s\n", shown++ ? "" : "environment", p->env[i]);
-	}
+	/* What the command gets (plan_env, as the payload builds it), but
+	 * the caller's kept values: they may be secrets, the names follow. */
+	env = plan_env(p, NULL);
+	for (size_t i = 0; env && env[i]; i++)
+		fprintf(f, "  %-16s %s\n", i ? "" : "environment", env[i]);
+	free(env);
 	for (size_t i = 0; i < p->n_keep_env; i++)
 		fprintf(f, "  %-16s %s (from the caller)\n", i ? "" : "kept variables", p->keep_env[i]);
 	fprintf(f, "  %-16s %s, %s, %s\n", "stdin/out/err", p->stdin_path ? p->stdin_path : "inherited",

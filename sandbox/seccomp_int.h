@@ -48,6 +48,9 @@ int sc_table_apply(struct sc_table *t, const struct sb_sysrule *r, struct sb_err
 /* The SECCOMP_RET_* value of a plan action. */
 uint32_t sc_action(enum sb_sys_action a, int errnum);
 
+/* The largest profile seccomp_oci_import reads. */
+#define SB_PROFILE_SIZE_MAX (4 << 20)
+
 /* Import the Docker/OCI JSON profile at path into t (seccomp_oci.c).
  * *dflt_set tells whether the profile set the default action. */
 int seccomp_oci_import(struct sc_table *t, const char *path, bool *dflt_set, struct sb_err *err);

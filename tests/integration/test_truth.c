@@ -201,3 +201,30 @@ Test(truth, explain_cgroup_verdict_matches_the_run)
 	explain_agrees_with_run("own cgroup", NULL, NULL);
 	cr_assert(!explain_agrees_with_run("own cgroup, best-effort", "--limits", "best-effort"));
 }
+
+/* Policy input is bounded and exact: /dev/zero as a policy or as a seccomp
+ * profile stops at once with a message (it used to grow by a GB a
+ * second), and a NUL byte is an error at its line and column. */
+Test(truth, policy_input_is_bounded_and_exact)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	char path[4200];
+	FILE *f;
+
+	sb_cmd(o, "check", "/dev/zero", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "/dev/zero:1:1: error: a NUL byte (expected text)");
+	sb_run(o, "--seccomp-profile", "/dev/zero", "--", "/bin/true", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "seccomp-profile /dev/zero: larger than 4 MiB");
+	snprintf(path, sizeof(path), "%s/nul.policy", sb_testdir());
+	f = fopen(path, "w");
+	cr_assert(f);
+	fwrite("include default\nro-bind /usr\0:/etc/shadow\n", 1, 43, f);
+	fclose(f);
+	chmod(path, 0644);
+	sb_run(o, "--policy", path, "--", "/bin/true", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "nul.policy:2:13: error: a NUL byte (expected text)");
+	free(o);
+}
