@@ -275,8 +275,8 @@ static size_t keep_last(char **env, size_t n, char **unset, size_t n_unset)
 		uint64_t h = name_hash(e, &len);
 
 		for (j = h & (cap - 1); slot[j]; j = (j + 1) & (cap - 1)) {
-			size_t k = slot[j] - 1;
-			const char *o = k < n ? env[k] : unset[k - n];
+			size_t at = slot[j] - 1;
+			const char *o = at < n ? env[at] : unset[at - n];
 
 			if (strncmp(o, e, len) == 0 && (o[len] == '=' || !o[len]))
 				break;
