@@ -21,6 +21,7 @@ struct sc_rule {
 	uint32_t action; /* SECCOMP_RET_* with data */
 	size_t n_conds;
 	struct sb_sys_cond conds[6];
+	struct sb_loc loc; /* the policy line, for "too many conditions" messages */
 };
 
 struct sc_table {
