@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -141,6 +142,21 @@ static const char *mount_desc(const struct sb_mount *m)
 	return "?";
 }
 
+/* A bind source, and where it leads when it is a symlink: the run
+ * resolves it as the host does (mounts.c, open_source). */
+static void print_source(FILE *f, const char *src)
+{
+	char *real;
+	struct stat st;
+
+	fprintf(f, "<- %s ", src);
+	if (lstat(src, &st) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	real = realpath(src, NULL);
+	fprintf(f, "(a symlink to %s) ", real ? real : "nothing: it dangles");
+	free(real);
+}
+
 static void print_fs(FILE *f, const struct sb_plan *p)
 {
 	char loc[600];
@@ -159,7 +175,7 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 		if (m->kind == SB_MOUNT_SYMLINK)
 			fprintf(f, "-> %s ", m->src ? m->src : "");
 		else if (m->src)
-			fprintf(f, "<- %s ", m->src);
+			print_source(f, m->src);
 		fprintf(f, "%s", mount_desc(m));
 		if (m->kind == SB_MOUNT_TMPFS && m->size) {
 			char s[32];

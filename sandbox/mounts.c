@@ -164,20 +164,65 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 static char **real_src;
 static char *real_rootfs;
 
+/* The path the kernel reaches by opening path, as the caller would: its
+ * own walk applies fs.protected_symlinks (a link another user left in a
+ * sticky /tmp is not followed), which realpath(3)'s readlink loop does
+ * not. /proc/self/fd names what was opened; realpath where /proc is not
+ * the host's. NULL when it cannot be opened. */
+static char *kernel_realpath(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	char link[64], buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n <= 0 || buf[0] != '/')
+		return realpath(path, NULL);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 static void resolve_sources(const struct sb_plan *p)
 {
 	real_src = calloc(p->n_mounts ? p->n_mounts : 1, sizeof(char *));
 	for (size_t i = 0; real_src && i < p->n_mounts; i++)
 		if (p->mounts[i].src && (p->mounts[i].kind == SB_MOUNT_BIND || p->mounts[i].kind == SB_MOUNT_RO_BIND ||
 					 p->mounts[i].kind == SB_MOUNT_OVERLAY))
-			real_src[i] = realpath(p->mounts[i].src, NULL);
+			real_src[i] = kernel_realpath(p->mounts[i].src);
 	if (p->rootfs)
-		real_rootfs = realpath(p->rootfs, NULL);
+		real_rootfs = kernel_realpath(p->rootfs);
 }
 
 static const char *host_src(const struct sb_mount *m, size_t idx)
 {
 	return real_src && real_src[idx] ? real_src[idx] : m->src;
+}
+
+/* A source that cannot be found: skipped when optional; else say what is
+ * missing, and when the path is a symlink, where it points. */
+static int source_failed(const struct sb_mount *m, const char *under_old, int e, struct sb_err *err)
+{
+	char target[4096];
+	ssize_t n;
+	int r;
+
+	if (m->optional && (e == ENOENT || e == ENOTDIR))
+		return 1;
+	n = readlink(under_old, target, sizeof(target) - 1);
+	if (n > 0 && e == ENOENT) {
+		target[n] = '\0';
+		r = sb_failx(err, e, "bind source '%s' is a symlink to '%s', which does not exist on this machine",
+			     m->src, target);
+	} else {
+		r = sb_fail(err, e, "bind source '%s'", m->src);
+	}
+	if (e == ENOENT)
+		sb_hint(err, "create it, fix the path, or use %s-try to skip a missing source",
+			m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
+	return r;
 }
 
 static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
@@ -191,13 +236,8 @@ static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char
 	if (r != 0)
 		return r < 0 ? r : 0;
 	if (stat(src, &st) < 0) {
-		if (m->optional && (errno == ENOENT || errno == ENOTDIR))
-			return 0;
-		r = sb_fail(err, errno, "bind source '%s'", m->src);
-		if (errno == ENOENT)
-			sb_hint(err, "create it, fix the path, or use %s-try to skip a missing source",
-				m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
-		return r;
+		r = source_failed(m, src, errno, err);
+		return r < 0 ? r : 0;
 	}
 	r = mounts_target(dst, S_ISDIR(st.st_mode), 0755, err);
 	if (r < 0)

@@ -228,3 +228,32 @@ Test(truth, policy_input_is_bounded_and_exact)
 	sb_assert_err_has(o, "nul.policy:2:13: error: a NUL byte (expected text)");
 	free(o);
 }
+
+/* A bind source that is a symlink is what it is on the host: an absolute
+ * link is followed from the host's root (it used to be resolved in the
+ * sandbox's half-built root: "No such file or directory"), and a link to
+ * nothing says so. */
+Test(truth, bind_source_symlink_is_resolved_as_on_the_host)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	const char *target = sb_write_file("link-target.txt", "through the link\n");
+	char link[4200], dangling[4200], bind[4400];
+
+	snprintf(link, sizeof(link), "%s/abs-link", sb_testdir());
+	snprintf(dangling, sizeof(dangling), "%s/dangling-link", sb_testdir());
+	unlink(link);
+	unlink(dangling);
+	cr_assert(symlink(target, link) == 0);
+	cr_assert(symlink("/nonexistent/elsewhere", dangling) == 0);
+	snprintf(bind, sizeof(bind), "%s:/data.txt", link);
+	sb_run(o, "--ro-bind", bind, "--", "/bin/cat", "/data.txt", NULL);
+	sb_assert_status(o, 0);
+	cr_assert_str_eq(o->out, "through the link\n");
+	snprintf(bind, sizeof(bind), "%s:/data.txt", dangling);
+	sb_run(o, "--ro-bind", bind, "--", "/bin/cat", "/data.txt", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "dangling-link' is a symlink to '/nonexistent/elsewhere', which does not exist on this machine");
+	sb_run(o, "--ro-bind-try", bind, "--", "/bin/true", NULL);
+	sb_assert_status(o, 0);
+	free(o);
+}
