@@ -285,6 +285,12 @@ static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *er
  * read-only, as bubblewrap does. */
 static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 
+/* Files anyone may read that show what the kernel does not namespace:
+ * the keys the caller's uid can view, with their descriptions (the
+ * keyring is not namespaced), and every uid's key quota. Covered with
+ * /dev/null, as OCI runtimes' maskedPaths do. */
+static const char *const proc_masked[] = { "keys", "key-users" };
+
 static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char sub[4096];
@@ -308,6 +314,13 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 		r = mounts_set_attr(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, err);
 		if (r < 0)
 			return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dst, proc_masked[i]);
+		if (access(sub, F_OK) < 0)
+			continue;
+		if (mount(OLDROOT "/dev/null", sub, NULL, MS_BIND, NULL) < 0)
+			return sb_fail(err, errno, "mask %s/%s", m->dst, proc_masked[i]);
 	}
 	return 0;
 }
