@@ -415,7 +415,7 @@ static void print_process(FILE *f, const struct sb_plan *p)
 	fprintf(f, "  %-16s %s, %s, %s\n", "stdin/out/err", p->stdin_path ? p->stdin_path : "inherited",
 		p->stdout_path ? p->stdout_path : "inherited",
 		p->stderr_to_stdout ? "to stdout" : p->stderr_path ? p->stderr_path : "inherited");
-	fprintf(f, "  %-16s %s\n", "terminal", p->interactive ? "the caller's (interactive)" : "detached (new session)");
+	fprintf(f, "  %-16s %s\n", "terminal", p->interactive ? "a pty of its own (/dev/pts/0 inside), relayed to yours (interactive)" : "none (a new session, detached)");
 }
 
 /* The eBPF layer: ebpf_probe is what the run asks too. */

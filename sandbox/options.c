@@ -855,7 +855,7 @@ static const struct sb_option table[] = {
 	O("ebpf", SB_ARG_ONE, false, "auto|required|best-effort|off", "network", opt_ebpf, "eBPF programs on the run's cgroup (auto: when permitted; best-effort: other walls stand in)"),
 	O("bpf-token", SB_ARG_ONE, true, "PATH", "network", opt_bpf_token, "take a BPF token from the delegated bpffs at PATH (kernel 6.9+)"),
 
-	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
+	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "a terminal of its own: a pty inside (tty names /dev/pts/0), relayed to yours"),
 	L("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
 	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
 	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),

@@ -160,11 +160,16 @@ static int reset_signals(struct sb_err *err)
 	return 0;
 }
 
-/* An OCI terminal: fd 0 (the pty's slave end, as init set it up) becomes
- * the controlling terminal of the new session. */
+/* A terminal init set up (OCI's, --interactive's): the first standard
+ * stream on it (fd 0 unless --stdin redirects it) makes it the
+ * controlling terminal of the new session. */
 static int take_terminal(const struct payload_io *io, struct sb_err *err)
 {
-	if (io->ctty && ioctl(0, TIOCSCTTY, 0) < 0)
+	int fd = 0;
+
+	while (io->ctty && fd < 2 && !isatty(fd))
+		fd++;
+	if (io->ctty && ioctl(fd, TIOCSCTTY, 0) < 0)
 		return sb_fail(err, errno, "make the terminal the controlling one");
 	return 0;
 }
@@ -199,8 +204,9 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	if (!io->orphan && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "set the parent-death signal");
 	/* A new session: no controlling terminal to inject keystrokes into
-	 * (TIOCSTI) or to signal the caller's job through. */
-	if (!p->interactive && setsid() < 0)
+	 * (TIOCSTI) or to signal the caller's job through; a terminal of the
+	 * sandbox's own (OCI's, --interactive's) becomes its terminal below. */
+	if (setsid() < 0)
 		return sb_fail(err, errno, "start a new session");
 	/* A fresh session keyring so the caller's keys are out of reach. */
 	if (sys_join_new_session_keyring() < 0 && errno != ENOSYS)
