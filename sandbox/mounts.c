@@ -287,8 +287,10 @@ static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 
 /* Files anyone may read that show what the kernel does not namespace:
  * the keys the caller's uid can view, with their descriptions (the
- * keyring is not namespaced), and every uid's key quota. Covered with
- * /dev/null, as OCI runtimes' maskedPaths do. */
+ * keyring is not namespaced), and every uid's key quota. Covered, as OCI
+ * runtimes' maskedPaths do, by an empty read-only file of the base tmpfs
+ * (not /dev/null: the cover is nodev like every mount but /dev's). */
+#define EMPTY "/.empty"
 static const char *const proc_masked[] = { "keys", "key-users" };
 
 static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err)
@@ -319,8 +321,13 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 		snprintf(sub, sizeof(sub), "%s/%s", dst, proc_masked[i]);
 		if (access(sub, F_OK) < 0)
 			continue;
-		if (mount(OLDROOT "/dev/null", sub, NULL, MS_BIND, NULL) < 0)
+		if (access(EMPTY, F_OK) < 0 && mknod(EMPTY, S_IFREG | 0444, 0) < 0)
+			return sb_fail(err, errno, "create an empty file to mask %s/%s", m->dst, proc_masked[i]);
+		if (mount(EMPTY, sub, NULL, MS_BIND, NULL) < 0)
 			return sb_fail(err, errno, "mask %s/%s", m->dst, proc_masked[i]);
+		r = mounts_set_attr(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, err);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
