@@ -404,7 +404,10 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	snprintf(work, sizeof(work), "/overlay%zu/work", idx);
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return sb_fail(err, errno, "create %s", work);
-	r = mounts_target(dst, true, 0755, err);
+	snprintf(opts, sizeof(opts), OLDROOT "%s", host_src(m, idx));
+	r = mounts_overlay_check(opts, m->src, err);
+	if (r == 0)
+		r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", host_src(m, idx), upper, work);
