@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -221,6 +222,23 @@ static int ready(struct init_ctx *c, struct sb_err *err)
 	return r < 0 ? sb_fail(err, -r, "report the container ready") : 0;
 }
 
+/* A script that pipes input in, or reads the output, wants the bytes as
+ * they are: no echo of piped input, no "\r\n" for "\n" in captured
+ * output. Set before the payload exists, so its first write is plain. A
+ * person at a terminal gets the pty's usual settings. */
+static void plain_when_piped(int slave)
+{
+	struct termios t;
+
+	if (tcgetattr(slave, &t) < 0)
+		return;
+	if (!isatty(STDIN_FILENO))
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (!isatty(STDOUT_FILENO))
+		t.c_oflag &= ~(tcflag_t)OPOST;
+	tcsetattr(slave, TCSANOW, &t);
+}
+
 /* --interactive (not detached): the terminal, a pty of the sandbox's
  * devpts made in the new root, its master to the launcher (term.c); the
  * slave takes every stream --stdin/--stdout/--stderr leave, and becomes
@@ -236,6 +254,7 @@ static int interactive_terminal(struct init_ctx *c, struct sb_err *err)
 			     "(the default policy has one)");
 		return r;
 	}
+	plain_when_piped(slave);
 	for (int i = 0; i < 3; i++)
 		if (c->io.fd[i] < 0)
 			c->io.fd[i] = slave;

@@ -405,7 +405,7 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return sb_fail(err, errno, "create %s", work);
 	snprintf(opts, sizeof(opts), OLDROOT "%s", host_src(m, idx));
-	r = mounts_overlay_check(opts, m->src, err);
+	r = m->flags & SB_MNT_PARTIAL ? 0 : mounts_overlay_check(opts, m->src, err);
 	if (r == 0)
 		r = mounts_target(dst, true, 0755, err);
 	if (r < 0)

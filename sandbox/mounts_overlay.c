@@ -12,7 +12,8 @@
  * not writable at all, capabilities being void over unmapped inodes.
  * Neither can be made to work without privileges (an idmapped mount
  * needs them), so the run is refused at set-up, naming the first such
- * entry, instead of failing at the payload's first write.
+ * entry, instead of failing at the payload's first write; "partial"
+ * accepts it (learn's overlays of the host's /tmp do).
  */
 #include <errno.h>
 #include <ftw.h>
@@ -91,6 +92,7 @@ int mounts_overlay_check(const char *lower, const char *src, struct sb_err *err)
 		     "overlay '%s': '%s%s' has an owner or group this sandbox does not map (it maps your uid and gid "
 		     "only), so the overlay could not copy it up when written (EOVERFLOW) nor write into it",
 		     src, src, w.bad + strlen(lower));
-	sb_hint(err, "--bind the tree read-write, --ro-bind it, or overlay a copy of it that you own (user and group)");
+	sb_hint(err, "--bind the tree read-write, --ro-bind it, overlay a copy of it that you own (user and group), or "
+		     "add ':partial' (overlay SRC:DST:partial) to accept that such entries stay unwritable");
 	return r;
 }

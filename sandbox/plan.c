@@ -126,7 +126,8 @@ const char *plan_mount_flags_str(unsigned flags, char *buf, size_t len)
 	static const struct {
 		unsigned bit;
 		const char *word;
-	} words[] = { { SB_MNT_NOEXEC, "noexec" }, { SB_MNT_DEV, "dev" }, { SB_MNT_NOREC, "norec" }, { SB_MNT_OWN, "own" } };
+	} words[] = { { SB_MNT_NOEXEC, "noexec" }, { SB_MNT_DEV, "dev" }, { SB_MNT_NOREC, "norec" }, { SB_MNT_OWN, "own" },
+		      { SB_MNT_PARTIAL, "partial" } };
 	size_t n = 0;
 
 	buf[0] = '\0';

@@ -45,6 +45,7 @@ enum sb_mount_kind {
 #define SB_MNT_DEV 0x2u /* "dev": device nodes on it work (a bind of /dev) */
 #define SB_MNT_NOREC 0x4u /* "norec": bind the top mount only, not the mounts below it */
 #define SB_MNT_OWN 0x8u /* "own": the tree belongs to the command's uid for the run (map-to subuid) */
+#define SB_MNT_PARTIAL 0x10u /* "partial" (overlay): entries of ids the sandbox does not map stay unwritable */
 
 struct sb_mount {
 	enum sb_mount_kind kind;

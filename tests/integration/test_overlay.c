@@ -83,3 +83,23 @@ Test(overlay, a_tree_the_caller_owns_is_writable)
 	fclose(f);
 	cr_assert_str_eq(buf, "orig\n", "the host's file changed");
 }
+
+/* ':partial' accepts such a tree: the caller's entries are writable, the
+ * others' stay as they are. */
+Test(overlay, partial_accepts_entries_of_others)
+{
+	struct sb_out o;
+	const char *d = sb_user_dir("ov-partial");
+	char path[4300], spec[4300];
+
+	if (getuid() != 0)
+		cr_skip_test("needs root to give a file another group");
+	snprintf(path, sizeof(path), "%s/theirs", d);
+	put(path, "theirs\n", 0, 0);
+	snprintf(path, sizeof(path), "%s/mine", d);
+	put(path, "mine\n", test_uid(), test_gid());
+	snprintf(spec, sizeof(spec), "%s:/o:partial", d);
+	sb_run(&o, "--overlay", spec, "--", "/bin/sh", "-c", "echo more >> /o/mine && cat /o/mine /o/theirs", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert_str_eq(o.out, "mine\nmore\ntheirs\n");
+}
