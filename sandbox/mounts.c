@@ -293,7 +293,7 @@ static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 #define EMPTY "/.empty"
 static const char *const proc_masked[] = { "keys", "key-users" };
 
-static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err)
+static int do_proc(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char sub[4096];
 	int r;
@@ -317,7 +317,8 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(proc_masked); i++) {
+	/* An OCI config's maskedPaths say what to mask instead, as runc does. */
+	for (size_t i = 0; p->n_masked_paths == 0 && i < ELEMENTSOF(proc_masked); i++) {
 		snprintf(sub, sizeof(sub), "%s/%s", dst, proc_masked[i]);
 		if (access(sub, F_OK) < 0)
 			continue;
@@ -441,7 +442,7 @@ static int apply_mount(const struct sb_plan *p, const struct sb_mount *m, size_t
 	case SB_MOUNT_SYMLINK:
 		return mounts_symlink(m->src, dst, err);
 	case SB_MOUNT_PROC:
-		return do_proc(m, dst, err);
+		return do_proc(p, m, dst, err);
 	case SB_MOUNT_DEV:
 		return do_dev(m, dst, err);
 	case SB_MOUNT_OVERLAY:
