@@ -133,7 +133,8 @@ static const char *mount_desc(const struct sb_mount *m)
 	case SB_MOUNT_DEV:
 		return "minimal /dev: null zero full random urandom tty pts shm";
 	case SB_MOUNT_OVERLAY:
-		return "overlay: writes go to a layer thrown away";
+		return m->flags & SB_MNT_PARTIAL ? "overlay: writes go to a layer thrown away; entries of others stay unwritable"
+						 : "overlay: writes go to a layer thrown away (every entry must be yours)";
 	case SB_MOUNT_FS:
 		return m->ms_flags & MS_RDONLY ? "file system, read-only" : "file system";
 	case SB_MOUNT_KIND_MAX:
