@@ -95,6 +95,7 @@ static bool mount_word(const char *w, unsigned allowed, unsigned *flags)
 	} words[] = {
 		{ "noexec", SB_MNT_NOEXEC }, { "dev", SB_MNT_DEV }, { "norec", SB_MNT_NOREC },
 		{ "own", SB_MNT_OWN },	     { "nosuid", 0 },	    { "nodev", 0 },
+		{ "partial", SB_MNT_PARTIAL },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
@@ -118,7 +119,8 @@ static int mount_flags(char *opts, size_t off, unsigned allowed, unsigned *flags
 			err->col = (int)(off + (size_t)(w - base));
 			return sb_failx(err, EINVAL, "unknown mount option '%s' (expected %s)", w,
 					allowed & SB_MNT_OWN ? "noexec, dev, norec, own, nosuid or nodev"
-							      : "noexec, nosuid or nodev");
+					: allowed & SB_MNT_PARTIAL ? "noexec, partial, nosuid or nodev"
+								   : "noexec, nosuid or nodev");
 		}
 	return 0;
 }
@@ -144,7 +146,8 @@ static int add_bind(struct sb_plan *p, enum sb_mount_kind kind, const char *arg,
 	}
 	if (opts) {
 		r = mount_flags(opts, (size_t)(opts - copy),
-				kind == SB_MOUNT_OVERLAY ? SB_MNT_NOEXEC : SB_MNT_NOEXEC | SB_MNT_DEV | SB_MNT_NOREC | SB_MNT_OWN,
+				kind == SB_MOUNT_OVERLAY ? SB_MNT_NOEXEC | SB_MNT_PARTIAL
+							 : SB_MNT_NOEXEC | SB_MNT_DEV | SB_MNT_NOREC | SB_MNT_OWN,
 				&flags, err);
 		if (r < 0)
 			return r;
@@ -680,7 +683,7 @@ static const struct sb_option table[] = {
 	L("bind-try", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
 	L("system-ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind, "ro-bind of the host's system files, left out when --rootfs brings its own"),
 	L("system-ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind_try, "like system-ro-bind; skipped when SRC does not exist"),
-	L("overlay", SB_ARG_ONE, true, "SRC[:DST[:noexec]]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
+	L("overlay", SB_ARG_ONE, true, "SRC[:DST[:noexec,partial]]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
 	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M,noexec]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
 	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
@@ -706,7 +709,7 @@ static const struct sb_option table[] = {
 	O("ebpf", SB_ARG_ONE, false, "auto|required|best-effort|off", "network", opt_ebpf, "eBPF programs on the run's cgroup (auto: when permitted; best-effort: other walls stand in)"),
 	O("bpf-token", SB_ARG_ONE, true, "PATH", "network", opt_bpf_token, "take a BPF token from the delegated bpffs at PATH (kernel 6.9+)"),
 
-	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
+	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "a terminal of its own: a pty inside (tty names /dev/pts/0), relayed to yours"),
 	L("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
 	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
 	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),
