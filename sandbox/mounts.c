@@ -15,6 +15,7 @@
  * it lacks are made in mirrors (mounts_path.c), never in the image, and
  * each later mount keeps the writability it asked for.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -390,6 +391,52 @@ static int do_dev(const struct sb_mount *m, const char *dst, struct sb_err *err)
 /* Overlay: SRC as the lower layer, a fresh dir on the base tmpfs as the
  * upper one. The base is detached after the pivot, which leaves the upper
  * dir alive for as long as the overlay is mounted and unreachable by path. */
+/*
+ * A learning run's view of a host directory that overlayfs refuses (mounts
+ * beneath it): a fresh tmpfs, writable and thrown away like the overlay's
+ * upper layer, holding each entry of the host's directory bound read-only
+ * (recursively, submounts and all), and its symlinks copied. New files go
+ * to the tmpfs; changes to the host's entries are refused instead of kept.
+ */
+static int overlay_fallback(const struct sb_mount *m, const char *dst, size_t idx, struct sb_err *err)
+{
+	char src[4096], from[8192], to[8192], link[4096];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return sb_fail(err, errno, "tmpfs at '%s' (instead of an overlay)", m->dst);
+	snprintf(src, sizeof(src), OLDROOT "%s", host_src(m, idx));
+	d = opendir(src);
+	while (d && r == 0 && (de = readdir(d))) {
+		struct stat st;
+		ssize_t n;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", src, de->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dst, de->d_name);
+		if (lstat(from, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode) && (n = readlink(from, link, sizeof(link) - 1)) > 0) {
+			link[n] = '\0';
+			r = symlink(link, to) < 0 ? sb_fail(err, errno, "symlink %s/%s", m->dst, de->d_name) : 0;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			continue;
+		r = mounts_target(to, S_ISDIR(st.st_mode), 0755, err);
+		if (r == 0 && mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
+			r = sb_fail(err, errno, "bind %s/%s", m->dst, de->d_name);
+		if (r == 0)
+			r = mounts_set_attr(to, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, err);
+	}
+	if (d)
+		closedir(d);
+	return r;
+}
+
 static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, struct sb_err *err)
 {
 	char upper[64], work[64], opts[8192];
@@ -412,12 +459,21 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	if (r < 0)
 		return r;
 	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", host_src(m, idx), upper, work);
-	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV | (m->flags & SB_MNT_NOEXEC ? MS_NOEXEC : 0), opts) < 0) {
-		r = sb_fail(err, errno, "overlay '%s' at '%s'", m->src, m->dst);
+	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV | (m->flags & SB_MNT_NOEXEC ? MS_NOEXEC : 0), opts) == 0)
+		return 0;
+	/* EINVAL: the kernel refuses overlayfs in a user namespace over a
+	 * source with mounts beneath it that came from a more privileged
+	 * mount namespace (clone_private_mount's locked children). A
+	 * learning run's view of a host directory (PARTIAL) falls back. */
+	if (errno == EINVAL && (m->flags & SB_MNT_PARTIAL))
+		return overlay_fallback(m, dst, idx, err);
+	r = sb_fail(err, errno, "overlay '%s' at '%s'", m->src, m->dst);
+	if (errno == EINVAL)
+		sb_hint(err, "the kernel refuses overlayfs in a user namespace over a directory with other mounts "
+			     "beneath it (or before Linux 5.11); bind the directory, or a copy, instead");
+	else
 		sb_hint(err, "overlayfs in a user namespace needs Linux 5.11; bind a copy instead");
-		return r;
-	}
-	return 0;
+	return r;
 }
 
 static int apply_mount(const struct sb_plan *p, const struct sb_mount *m, size_t idx, struct sb_err *err)

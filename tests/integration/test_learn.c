@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 
 static char work[256];
@@ -459,5 +460,29 @@ Test(learn, interactive_program)
 	sb_assert_status(o, 0);
 	cr_assert_str_eq(o->out, "got hello\n");
 	free(text);
+	free(o);
+}
+
+/*
+ * The learning run shows the host's /tmp through an overlay; the kernel
+ * refuses overlayfs in a user namespace over a directory with mounts
+ * beneath it (another program's mount under /tmp). Learning then goes on
+ * with the empty /tmp a normal run gets (it used to fail with EINVAL).
+ */
+Test(learn, a_mount_under_the_hosts_tmp_does_not_stop_learning)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	char sub[128];
+
+	if (getuid() != 0)
+		cr_skip_test("needs root to mount under /tmp");
+	snprintf(sub, sizeof(sub), "/tmp/sandbox-learn-mnt.XXXXXX");
+	cr_assert(mkdtemp(sub));
+	cr_assert(mount("none", sub, "tmpfs", 0, "size=1M") == 0, "mount a tmpfs at %s", sub);
+	learn_c(o, "m.policy", NULL, NULL);
+	umount(sub);
+	rmdir(sub);
+	sb_assert_status(o, 0);
+	cr_assert_str_eq(o->out, "total 42\n");
 	free(o);
 }
