@@ -15,7 +15,7 @@ d=$(mktemp -d /tmp/sandbox-ebpf-bench.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 cc -O2 -std=gnu11 -D_GNU_SOURCE -iquote "$top/sandbox" -iquote "$top/$build" -o "$d/ebpf_bench" \
 	"$top/benches/ebpf_bench.c" "$top/sandbox/bpf/loader.c" "$top/sandbox/err.c" \
-	-Wl,-Bstatic $(pkg-config --libs --static libbpf) -Wl,-Bdynamic || exit 1
+	-Wl,-Bstatic $(pkg-config --libs --static libbpf) -Wl,-Bdynamic -Wl,--wrap=syscall || exit 1
 own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then base=/sys/fs/cgroup; else base=/sys/fs/cgroup/unified; fi
 "$d/ebpf_bench" "$base${own%/}" || exit 1

@@ -255,3 +255,22 @@ static inline int sys_openat2(int dfd, const char *path, struct sb_open_how *how
 	return -1;
 #endif
 }
+
+/* BPF_TOKEN_CREATE (Linux 6.9): a BPF token from the root of a delegated
+ * bpffs. Debian 12's headers (6.1) and libbpf (1.1) predate it: the command
+ * number and its attr (__u32 flags, __u32 bpffs_fd) as in the kernel's
+ * include/uapi/linux/bpf.h. */
+#define SB_BPF_TOKEN_CREATE 36
+
+static inline int sys_bpf_token_create(int bpffs_fd)
+{
+#ifdef __NR_bpf
+	uint32_t attr[2] = { 0, (uint32_t)bpffs_fd };
+
+	return (int)syscall(__NR_bpf, SB_BPF_TOKEN_CREATE, attr, sizeof(attr));
+#else
+	(void)bpffs_fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}

@@ -14,9 +14,9 @@
  *                                  BPF LSM active: "bpf" in lsm=)
  *   cgroup/dev                     open/mknod only of the run's /dev nodes
  *
- * Rules live in read-only data the launcher fills before loading (frozen
- * at load, so the verifier knows the loop bounds); the counters of refused
- * operations live in .bss, which the launcher reads after the run.
+ * The programs hold no rules: each run's rules and counters are the cgroup
+ * storage of its cgroup (struct sb_bpf_conf, ebpf_abi.h), so the same
+ * loaded programs serve every run and can stay pinned between runs.
  * Return 1 allows, 0 refuses (the syscall fails with EPERM).
  */
 #include <linux/bpf.h>
@@ -27,21 +27,29 @@
 
 #include "ebpf_abi.h"
 
-const volatile __u32 n_rules = 0;
-const volatile struct sb_bpf_rule rules[SB_BPF_MAX_RULES] = {};
-const volatile __u64 families = 0; /* bit F set: family F may be created */
-const volatile __u32 n_devs = 0;
-const volatile struct sb_bpf_dev devs[SB_BPF_MAX_DEVS] = {};
+/* Keyed by the cgroup id alone (__u64): one value per cgroup, shared by
+ * every program attached there. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_STORAGE);
+	__type(key, __u64);
+	__type(value, struct sb_bpf_conf);
+} conf SEC(".maps");
 
-struct sb_bpf_counters counters = {};
+static __always_inline struct sb_bpf_conf *run_conf(void)
+{
+	return bpf_get_local_storage(&conf, 0);
+}
 
 /* Does a rule allow proto to addr (network order; v4 in a[0]) port? */
-static __always_inline int allowed(__u8 family, const __u32 a[4], __u16 port, __u8 proto, int bind)
+static __always_inline int allowed(const struct sb_bpf_conf *c, __u8 family, const __u32 a[4], __u16 port, __u8 proto,
+				   int bind)
 {
-	for (__u32 i = 0; i < SB_BPF_MAX_RULES; i++) {
-		const volatile struct sb_bpf_rule *r = &rules[i];
+	__u32 n = c->n_rules;
 
-		if (i >= n_rules)
+	for (__u32 i = 0; i < SB_BPF_MAX_RULES; i++) {
+		const struct sb_bpf_rule *r = &c->rules[i];
+
+		if (i >= n)
 			break;
 		if (r->family != family || r->proto != proto || (bind && !r->bind))
 			continue;
@@ -57,7 +65,7 @@ static __always_inline int allowed(__u8 family, const __u32 a[4], __u16 port, __
 	return 0;
 }
 
-static __always_inline int check4(struct bpf_sock_addr *ctx, int bind)
+static __always_inline int check4(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx, int bind)
 {
 	__u32 a[4] = { ctx->user_ip4, 0, 0, 0 };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
@@ -66,10 +74,10 @@ static __always_inline int check4(struct bpf_sock_addr *ctx, int bind)
 	 * do implicitly without this hook: no more than they get anyway. */
 	if (bind && port == 0)
 		return 1;
-	return allowed(4, a, port, (__u8)ctx->protocol, bind);
+	return allowed(c, 4, a, port, (__u8)ctx->protocol, bind);
 }
 
-static __always_inline int check6(struct bpf_sock_addr *ctx, int bind)
+static __always_inline int check6(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx, int bind)
 {
 	__u32 a[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
@@ -81,9 +89,9 @@ static __always_inline int check6(struct bpf_sock_addr *ctx, int bind)
 	if (a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff)) {
 		__u32 v4[4] = { a[3], 0, 0, 0 };
 
-		return allowed(4, v4, port, (__u8)ctx->protocol, bind);
+		return allowed(c, 4, v4, port, (__u8)ctx->protocol, bind);
 	}
-	return allowed(6, a, port, (__u8)ctx->protocol, bind);
+	return allowed(c, 6, a, port, (__u8)ctx->protocol, bind);
 }
 
 static __always_inline int verdict(int ok, __u64 *counter)
@@ -96,48 +104,68 @@ static __always_inline int verdict(int ok, __u64 *counter)
 SEC("cgroup/connect4")
 int sb_connect4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 0), &counters.connect);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check4(c, ctx, 0), &c->counters.connect);
 }
 
 SEC("cgroup/connect6")
 int sb_connect6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 0), &counters.connect);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check6(c, ctx, 0), &c->counters.connect);
 }
 
 SEC("cgroup/sendmsg4")
 int sb_sendmsg4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 0), &counters.sendmsg);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check4(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/sendmsg6")
 int sb_sendmsg6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 0), &counters.sendmsg);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check6(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/bind4")
 int sb_bind4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 1), &counters.bind);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check4(c, ctx, 1), &c->counters.bind);
 }
 
 SEC("cgroup/bind6")
 int sb_bind6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 1), &counters.bind);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check6(c, ctx, 1), &c->counters.bind);
 }
 
-static __always_inline int family_ok(__u32 family)
+/* A family the run may create; the run's init is exempt (its own set-up,
+ * never the payload's: see ebpf_abi.h). */
+static __always_inline int family_ok(const struct sb_bpf_conf *c, __u32 family)
 {
-	return family < 64 && (families & (1ULL << family));
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	if (c->init_tgid && tgid == c->init_tgid)
+		return 1;
+	return family < 64 && (c->families & (1ULL << family));
 }
 
 SEC("cgroup/sock_create")
 int sb_sock_create(struct bpf_sock *sk)
 {
-	return verdict(family_ok(sk->family), &counters.socket);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(family_ok(c, sk->family), &c->counters.socket);
 }
 
 /* The LSM hook sees every family, i386's socketcall path included; kernel
@@ -145,25 +173,33 @@ int sb_sock_create(struct bpf_sock *sk)
 SEC("lsm_cgroup/socket_create")
 int BPF_PROG(sb_lsm_socket_create, int family, int type, int protocol, int kern)
 {
+	struct sb_bpf_conf *c = run_conf();
+
 	if (kern)
 		return 1;
-	return verdict(family_ok((__u32)family), &counters.socket);
+	return verdict(family_ok(c, (__u32)family), &c->counters.socket);
 }
 
 SEC("cgroup/dev")
 int sb_dev(struct bpf_cgroup_dev_ctx *ctx)
 {
-	__u32 type = ctx->access_type & 0xffff;
+	struct sb_bpf_conf *c = run_conf();
+	__u32 type = ctx->access_type & 0xffff, n = c->n_devs;
 
+	/* The first device opened in the run's cgroup is init's /dev/null
+	 * (ebpf_child, before the payload exists): that records init. */
+	if (!c->init_tgid && type == BPF_DEVCG_DEV_CHAR && ctx->major == SB_BPF_INIT_MAJOR &&
+	    ctx->minor == SB_BPF_INIT_MINOR)
+		c->init_tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	for (__u32 i = 0; i < SB_BPF_MAX_DEVS; i++) {
-		const volatile struct sb_bpf_dev *d = &devs[i];
+		const struct sb_bpf_dev *d = &c->devs[i];
 
-		if (i >= n_devs)
+		if (i >= n)
 			break;
 		if (d->type == type && d->major == ctx->major && (d->minor == SB_BPF_ANY_MINOR || d->minor == ctx->minor))
 			return 1;
 	}
-	__sync_fetch_and_add(&counters.device, 1);
+	__sync_fetch_and_add(&c->counters.device, 1);
 	return 0;
 }
 
