@@ -479,13 +479,35 @@ int ebpf_clone_fd(const struct sb_ebpf *e)
 	return e->own ? e->cg_fd : -1;
 }
 
+/* Is pid in our cgroup already (CLONE_INTO_CGROUP)? /proc/PID/cgroup's
+ * "0::PATH" ends with our directory's name. */
+static bool joined(const struct sb_ebpf *e, pid_t pid)
+{
+	char path[64], line[PATH_MAX + 16];
+	const char *name = strrchr(e->dir, '/');
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	while (f && name && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n"), k = strlen(name);
+
+		in |= strncmp(line, "0::", 3) == 0 && n >= k && strncmp(line + n - k, name, k) == 0;
+	}
+	if (f)
+		fclose(f);
+	return in;
+}
+
 int ebpf_parent(struct sb_ebpf *e, pid_t pid, struct sb_err *err)
 {
 	char buf[32];
 
-	if (!e->own)
+	/* Only without clone3: a write to cgroup.procs takes the cgroup
+	 * threadgroup lock for writing, an RCU grace period (ms) per run. */
+	if (!e->own || joined(e, pid))
 		return 0;
-	/* Harmless after CLONE_INTO_CGROUP; needed without clone3. */
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return cg_write(e->dir, "cgroup.procs", buf, err);
 }

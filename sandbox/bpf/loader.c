@@ -109,7 +109,24 @@ bool bpf_loader_lsm_active(void)
 	return on;
 }
 
-static int open_load(struct sandbox_bpf **ret, bool lsm, struct sb_err *err)
+static bool wanted(const struct sb_bpf_load *l, int i);
+
+/* Every program when the set is to be pinned (it must serve any run),
+ * else only this run's: each costs a verifier pass, and the LSM one
+ * libbpf's parse of the kernel's BTF. */
+static void choose(struct sandbox_bpf *s, const struct sb_bpf_load *l, bool lsm)
+{
+	struct bpf_program *progs[SB_P_MAX] = {
+		s->progs.sb_connect4, s->progs.sb_connect6, s->progs.sb_sendmsg4,	    s->progs.sb_sendmsg6,
+		s->progs.sb_bind4,    s->progs.sb_bind6,    s->progs.sb_sock_create, s->progs.sb_lsm_socket_create,
+		s->progs.sb_dev,
+	};
+
+	for (int i = 0; i < SB_P_MAX; i++)
+		bpf_program__set_autoload(progs[i], (l->cache || wanted(l, i)) && (i != SB_P_LSM_SOCKET || lsm));
+}
+
+static int open_load(const struct sb_bpf_load *l, struct sandbox_bpf **ret, bool lsm, struct sb_err *err)
 {
 	struct sandbox_bpf *s;
 	int r;
@@ -118,7 +135,7 @@ static int open_load(struct sandbox_bpf **ret, bool lsm, struct sb_err *err)
 	s = sandbox_bpf__open();
 	if (!s)
 		return sb_fail(err, errno, "open the embedded eBPF object");
-	bpf_program__set_autoload(s->progs.sb_lsm_socket_create, lsm);
+	choose(s, l, lsm);
 	r = sandbox_bpf__load(s);
 	if (r < 0) {
 		sandbox_bpf__destroy(s);
@@ -157,12 +174,13 @@ static int load_fresh(const struct sb_bpf_load *l, struct sb_bpf_set *set, struc
 
 	libbpf_set_print(on_libbpf_print);
 	bpf_token_hook(l->token_fd);
-	r = open_load(&s, l->lsm, err);
-	if (r < 0 && l->lsm) {
+	r = open_load(l, &s, l->lsm, err);
+	if (r < 0 && l->lsm && (l->cache || l->families)) {
 		/* Some kernels list the BPF LSM yet refuse lsm_cgroup programs
-		 * (no BPF trampolines): check AF_INET/AF_INET6 only, and say so. */
+		 * (no BPF trampolines, lockdown): check AF_INET/AF_INET6 only,
+		 * and say so. A pinned set remembers it. */
 		*err = (struct sb_err)SB_ERR_INIT;
-		r = open_load(&s, false, err);
+		r = open_load(l, &s, false, err);
 	}
 	bpf_token_hook(-1);
 	if (r < 0)
