@@ -207,7 +207,7 @@ static void check_ebpf(struct doctor_facts *f, struct doctor_line *l)
 	f->ebpf_via = pr.permitted ? pr.via : NULL;
 	if (pr.permitted) {
 		say(l, DOCTOR_OK, "permitted through %s; programs go on the run's v2 cgroup (under %s)%s; %s%s", pr.via,
-		    pr.cgroup_parent, pr.lsm ? "; the BPF LSM is active (every socket family is checked where it runs lsm_cgroup programs)" : "",
+		    pr.cgroup_parent, ebpf_all_families(&pr) ? "; the BPF LSM is active (every socket family is checked where it runs lsm_cgroup programs)" : "",
 		    pr.cache[0] ? "kept loaded between runs in " : "each run loads them: no bpffs at /sys/fs/bpf to keep them in",
 		    pr.cache);
 		return;

@@ -429,7 +429,7 @@ static void print_ebpf(FILE *f, const struct sb_plan *p)
 			: p->net == SB_NET_USER && p->n_netrules ? ", the --allow-net list behind nftables"
 								 : "",
 			pr.cgroup_parent,
-			p->socket_families_set && !pr.lsm ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "",
+			p->socket_families_set && !ebpf_all_families(&pr) ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "",
 			pr.cache[0] ? "kept loaded in " : "loaded by each run (no bpffs to keep them in)", pr.cache);
 		return;
 	}

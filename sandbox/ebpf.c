@@ -47,6 +47,7 @@
 #include "cgroup_impl.h"
 #include "layers.h"
 #include "net_rules.h"
+#include "syscalls.h"
 #include "util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -111,32 +112,25 @@ static int own_v2_cgroup(char *buf, size_t len)
 	return r;
 }
 
-/* CapEff of this process, from /proc/self/status. */
+/* This process's effective capabilities (capget: one syscall where
+ * /proc/self/status would take a file's worth of parsing on every run). */
 static unsigned long long cap_eff(void)
 {
-	char line[256];
-	unsigned long long v = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	struct sb_cap_header h = { .version = SB_CAP_V3, .pid = 0 };
+	struct sb_cap_data d[2] = { { 0 } };
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
+	if (sys_capget(&h, d) < 0)
+		return 0;
+	return (unsigned long long)d[0].effective | (unsigned long long)d[1].effective << 32;
 }
 
 /* Capabilities count for BPF only in the initial user namespace, whose
- * uid_map is the identity over the whole range. */
+ * nsfs inode number is fixed (PROC_USER_INIT_INO). */
 static bool in_initial_userns(void)
 {
-	unsigned long a = 1, b = 1, n = 0;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	bool init = f && fscanf(f, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
+	struct stat st;
 
-	if (f)
-		fclose(f);
-	return init;
+	return stat("/proc/self/ns/user", &st) == 0 && st.st_ino == 0xEFFFFFFDU;
 }
 
 static void deny(struct sb_ebpf_probe *pr, const char *hint, const char *fmt, ...)
@@ -218,8 +212,15 @@ void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
 		pr->cache[0] = '\0';
 		return;
 	}
-	/* A token: try the LSM program; it loads only where delegated. */
-	pr->lsm = (pr->lsm || (p && p->bpf_token)) && bpf_loader_lsm_active();
+	/* A token: try the LSM program; it loads only where delegated. The
+	 * loader asks whether the BPF LSM is active when it loads (a run
+	 * taking pinned programs need not read securityfs). */
+	pr->lsm = pr->lsm || (p && p->bpf_token);
+}
+
+bool ebpf_all_families(const struct sb_ebpf_probe *pr)
+{
+	return pr->permitted && pr->lsm && bpf_loader_lsm_active();
 }
 
 const char *ebpf_needed_by(const struct sb_plan *p)

@@ -19,7 +19,7 @@
  * ask it. */
 struct sb_ebpf_probe {
 	bool permitted;
-	bool lsm; /* every socket family is covered (BPF LSM active and allowed) */
+	bool lsm; /* the caller may load the LSM program (ebpf_all_families: and it runs here) */
 	const char *via; /* "CAP_SYS_ADMIN", "CAP_BPF+CAP_NET_ADMIN", "a BPF token" */
 	char cgroup_parent[PATH_MAX]; /* where a run's own v2 cgroup would go */
 	char cache[PATH_MAX]; /* bpffs directory the loaded programs are kept in between runs; "" when none */
@@ -41,6 +41,11 @@ struct sb_ebpf {
 /* Anyone (explain, doctor, the run): may this caller use eBPF here? p may
  * be NULL (doctor: no plan, no token). Reads /proc and statfs only. */
 void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr);
+
+/* Explain, doctor: would a permitted run check every socket family (the
+ * BPF LSM is active and the caller may load its program), or AF_INET and
+ * AF_INET6 only? Reads securityfs. */
+bool ebpf_all_families(const struct sb_ebpf_probe *pr);
 
 /* The rule groups the plan holds that only eBPF can enforce, as text for
  * messages ("socket-families"), or NULL when it holds none. */

@@ -274,3 +274,18 @@ static inline int sys_bpf_token_create(int bpffs_fd)
 	return -1;
 #endif
 }
+
+/* capget(2): glibc has no wrapper (libcap has one); version 3, two words. */
+#define SB_CAP_V3 0x20080522
+struct sb_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct sb_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static inline int sys_capget(struct sb_cap_header *h, struct sb_cap_data *d)
+{
+	return (int)syscall(SYS_capget, h, d);
+}

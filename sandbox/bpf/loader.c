@@ -75,21 +75,44 @@ void bpf_set_close(struct sb_bpf_set *s)
 }
 
 /* libbpf's messages go to a buffer, never to the terminal (layers do not
- * print): the last warning explains a failed load. */
+ * print): the first program that failed, with the verifier's verdict (the
+ * log's last line), explains a failed load better than libbpf's last word. */
 static char last_msg[512];
+
+static void keep(const char *text, size_t len, bool append)
+{
+	size_t have = append ? strlen(last_msg) : 0;
+
+	if (append && have + 2 < sizeof(last_msg))
+		have += (size_t)snprintf(last_msg + have, sizeof(last_msg) - have, ": ");
+	snprintf(last_msg + have, sizeof(last_msg) - have, "%.*s", (int)len, text);
+}
 
 static int on_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[512];
-	size_t n;
+	char text[4096], *end;
 
 	if (level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strcspn(line, "\n");
-	if (n > 0) {
-		line[n] = '\0';
-		snprintf(last_msg, sizeof(last_msg), "%s", line);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if ((end = strstr(text, "-- END PROG LOAD LOG --"))) {
+		/* The verifier's verdict: its last line before the statistics. */
+		char *line = NULL;
+
+		*end = '\0';
+		while ((end = strrchr(text, '\n'))) {
+			*end = '\0';
+			line = strrchr(text, '\n');
+			line = line ? line + 1 : text;
+			if (*line && strncmp(line, "processed ", 10) != 0 && strncmp(line, "verification time", 17) != 0 &&
+			    strncmp(line, "stack depth", 11) != 0)
+				break;
+			line = NULL;
+		}
+		if (line)
+			keep(line, strlen(line), true);
+	} else if (!last_msg[0] || (strstr(text, "load failed") && !strstr(last_msg, "load failed"))) {
+		keep(text, strcspn(text, "\n"), false);
 	}
 	return 0;
 }
@@ -173,9 +196,11 @@ static int load_fresh(const struct sb_bpf_load *l, struct sb_bpf_set *set, struc
 	int r;
 
 	libbpf_set_print(on_libbpf_print);
+	bool lsm = l->lsm && (l->cache || l->families) && bpf_loader_lsm_active();
+
 	bpf_token_hook(l->token_fd);
-	r = open_load(l, &s, l->lsm, err);
-	if (r < 0 && l->lsm && (l->cache || l->families)) {
+	r = open_load(l, &s, lsm, err);
+	if (r < 0 && lsm) {
 		/* Some kernels list the BPF LSM yet refuse lsm_cgroup programs
 		 * (no BPF trampolines, lockdown): check AF_INET/AF_INET6 only,
 		 * and say so. A pinned set remembers it. */

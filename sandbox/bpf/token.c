@@ -66,7 +66,9 @@ static long bpf_with_token(int cmd, void *attr, unsigned size)
 	long r;
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (fields[i].cmd != cmd || size > sizeof(big) || size < fields[i].flags + 4)
+		/* libbpf 1.1's attr for BTF_LOAD ends before btf_flags: the
+		 * flag and the token go in the larger copy all the same. */
+		if (fields[i].cmd != cmd || size > sizeof(big))
 			continue;
 		memset(big, 0, sizeof(big));
 		memcpy(big, attr, size);
@@ -77,7 +79,8 @@ static long bpf_with_token(int cmd, void *attr, unsigned size)
 		n = size > fields[i].token + 4 ? size : (unsigned)(fields[i].token + 4);
 		r = __real_syscall(__NR_bpf, cmd, big, n);
 		/* Outputs (log sizes) back; the caller's flags stay its own. */
-		memcpy(big + fields[i].flags, (unsigned char *)attr + fields[i].flags, 4);
+		if (fields[i].flags + 4 <= size)
+			memcpy(big + fields[i].flags, (unsigned char *)attr + fields[i].flags, 4);
 		memcpy(attr, big, size);
 		return r;
 	}
