@@ -8,26 +8,32 @@ CC ?= gcc
 BUILD ?= build
 
 # Targets that compile against the -dev packages first install what is
-# missing (tools/deps.sh), then run make again: pkg-config below is read
-# when this file is parsed, so it must be parsed after the install. The
-# second make sees SB_DEPS_DONE and goes straight to work.
+# missing for them (tools/deps.sh TARGET: the build for all, demo and
+# install; the tests' real parts for test; the peers for bench), then run
+# make again: pkg-config below is read when this file is parsed, so it must
+# be parsed after the install. The second make sees SB_DEPS_DONE and goes
+# straight to work.
 DEPS_FIRST := all test demo bench fuzz asan install
 ifeq ($(SB_DEPS_DONE),)
 .PHONY: $(DEPS_FIRST) deps clean format
 $(DEPS_FIRST):
-	@sh tools/deps.sh
+	@sh tools/deps.sh $@
 	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+# Everything any target needs (the benches' peers included).
 deps:
-	@sh tools/deps.sh
+	@sh tools/deps.sh bench
 clean:
 	rm -rf build build-asan
 format:
 	clang-format -i sandbox/*.c sandbox/*.h front/*.c front/*.h
 # make must not try to remake its own makefile through the rule below.
 Makefile: ;
-# Any other target (a single object, a test binary) is built directly.
-%:
+# Any other target (a single object, a test binary) is built directly;
+# FORCE, or make would call an existing file up to date by this rule.
+%: FORCE
 	@$(MAKE) --no-print-directory SB_DEPS_DONE=1 $@
+.PHONY: FORCE
+FORCE: ;
 else
 
 # Warnings as in STYLE.md (a subset of bubblewrap's); -Werror so none slip in.

@@ -37,6 +37,10 @@ def main():
     print(f"isolate front end: median of {RUNS} sequential runs each (ms, hyperfine -N), as an unprivileged user;")
     print(f"  {ids[0] if ids else ''}; isolate is not packaged in Debian 12, its figures are the issue's (root)")
     print(f"  {'':<34}{'ours':>8}{'CPU':>8}{'isolate':>12}{'ratio':>8}")
+    # The core alone, at the same moment: what the front end adds to it.
+    sb = os.path.join(os.path.dirname(iso), "sandbox")
+    base = hyperfine(as_user, [sb, "run", "--", "/bin/true"])
+    print(f"  {'sandbox run -- /bin/true':<34}{base[0]:8.2f}{base[1]:8.2f}")
     for name, cg in modes:
         box = ["-b", "4242"] + cg
         init, cleanup = [iso] + box + ["--init"], [iso] + box + ["--cleanup"]

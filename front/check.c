@@ -137,12 +137,20 @@ void check_mount_arg(const struct sb_mount *m, char *buf, size_t len)
 	case SB_MOUNT_SYMLINK:
 		snprintf(buf, len, "%s:%s", m->src ? m->src : "", m->dst);
 		return;
+	case SB_MOUNT_DEV:
+		if (m->size) {
+			char size[32];
+
+			check_size_str(m->size, size, sizeof(size));
+			snprintf(buf, len, "%s:shm-size=%s", m->dst, size);
+			return;
+		}
+		break;
 	case SB_MOUNT_FS:
 		snprintf(buf, len, "%s at %s", m->fstype, m->dst);
 		return;
 	case SB_MOUNT_DIR:
 	case SB_MOUNT_PROC:
-	case SB_MOUNT_DEV:
 	case SB_MOUNT_KIND_MAX:
 		break;
 	}

@@ -294,12 +294,13 @@ static void best_effort(struct judge *j, const struct sb_plan *p)
 
 	cgroup_enforcement(p, false, &e);
 	if (p->limits.memory)
-		add(j, DV_BEST_EFFORT, "memory by RLIMIT_AS: each process's address space, not the tree's memory; "
-				       "the peak is the largest process's, not the tree's");
+		add(j, DV_BEST_EFFORT, "memory by the launcher sampling the process tree every 10 ms (RLIMIT_AS per "
+				       "process behind it): a spike shorter than a sample can pass, the peak is sampled");
 	if (p->limits.pids)
-		add(j, DV_BEST_EFFORT, "pids by RLIMIT_NPROC: every process of the uid counts, not only the run's");
+		add(j, DV_BEST_EFFORT, "pids by RLIMIT_NPROC: the processes of the run's user in its user namespace");
 	if (p->limits.cpu_time_us)
-		add(j, DV_BEST_EFFORT, "cpu-time by RLIMIT_CPU per process and the launcher's rusage of the reaped tree");
+		add(j, DV_BEST_EFFORT, "cpu-time by the launcher sampling the tree (RLIMIT_CPU a second later per "
+				       "process): the kill lands within a few ms of the limit");
 	if (p->limits.cpus_milli && e.cpus == SB_ENF_NONE)
 		add(j, DV_BEST_EFFORT, "cpus not enforced at all");
 	if (p->limits.cpuset)

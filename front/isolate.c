@@ -173,9 +173,17 @@ int isolate_die(const struct iso_opts *o, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s\n", res.err.msg);
 	if (o->meta_path) {
+		struct sb_report_out out;
+		struct sb_err e = SB_ERR_INIT;
+
 		plan_init(&p);
 		p.meta_path = (char *)(strcmp(o->meta_path, "-") == 0 ? "/dev/stdout" : o->meta_path);
-		report_write(&p, &res);
+		report_out_init(&out);
+		if (report_write(&p, &res, &out, &e) < 0)
+			fprintf(stderr, "%s\n", e.msg);
+		report_out_release(&out);
+		p.meta_path = NULL;
+		plan_free(&p);
 	}
 	return ISO_EXIT_ERROR;
 }
@@ -333,6 +341,7 @@ static int finish_run(const struct iso_opts *o, const struct sb_result *res)
 
 static int cmd_run(const struct iso_opts *o, struct iso_box *b)
 {
+	struct sb_report_out out;
 	struct sb_result res = { 0 };
 	struct sb_err err = SB_ERR_INIT;
 	struct sb_plan p;
@@ -347,6 +356,14 @@ static int cmd_run(const struct iso_opts *o, struct iso_box *b)
 		plan_free(&p);
 		return r;
 	}
+	/* The meta file must be writable before the program runs. */
+	report_out_init(&out);
+	if (report_out_open(&p, &out, &err) < 0) {
+		report_out_release(&out);
+		plan_free(&p);
+		fprintf(stderr, "%s\n", err.msg);
+		return ISO_EXIT_ERROR;
+	}
 	/* A root caller's box belongs to the per-box uid for the run, as in
 	 * isolate; for the others the core hands it over ("own" bind). */
 	if (b->root)
@@ -354,10 +371,14 @@ static int cmd_run(const struct iso_opts *o, struct iso_box *b)
 	isolate_msg(o, "Running %s as uid %u inside\n", p.argv[0], (unsigned)p.uid);
 	launcher_run(&p, &res, &err);
 	report_verdict(&p, &res);
-	report_write(&p, &res);
 	if (b->root)
 		iso_box_chown(b, p.map_to, b->owner, b->owner_gid, false);
 	r = finish_run(o, &res);
+	if (report_write(&p, &res, &out, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		r = ISO_EXIT_ERROR;
+	}
+	report_out_release(&out);
 	result_free(&res);
 	plan_free(&p);
 	return r;

@@ -52,8 +52,10 @@ static int config_line(struct iso_config *cf, char *key, char *val, const char *
 		return set_path(cf->box_root, val) ? 0 : -1;
 	if (strcmp(key, "lock_root") == 0)
 		return set_path(cf->lock_root, val) ? 0 : -1;
+	/* isolate 2.x's "auto:/run/isolate/cgroup" names its keeper's
+	 * cgroup: here the core finds the caller's own. */
 	if (strcmp(key, "cg_root") == 0)
-		return set_path(cf->cg_root, val) ? 0 : -1;
+		return strncmp(val, "auto:", 5) == 0 || set_path(cf->cg_root, val) ? 0 : -1;
 	*why = "expected a number";
 	if (strcmp(key, "first_uid") == 0 || strcmp(key, "first_gid") == 0 || strcmp(key, "num_boxes") == 0) {
 		uint64_t v;

@@ -587,6 +587,7 @@ static void note_chdir(struct sb_observed *o, const struct sb_plan *p)
 static int learn(struct learn_args *a, struct sb_observed *o, struct sb_plan *base, struct sb_plan *run,
 		 struct sb_result *res, struct sb_err *err)
 {
+	struct sb_report_out out;
 	int r;
 
 	if (!a->out)
@@ -598,11 +599,19 @@ static int learn(struct learn_args *a, struct sb_observed *o, struct sb_plan *ba
 		r = run_line(a, base, err);
 	if (r < 0)
 		return r;
-	r = launcher_run(run, res, err);
-	if (r < 0 && !res->started)
+	report_out_init(&out);
+	r = report_out_open(run, &out, err); /* a --report that cannot be written fails first */
+	if (r == 0)
+		r = launcher_run(run, res, err);
+	if (r < 0 && !res->started) {
+		report_out_release(&out);
 		return r; /* nothing ran: nothing learned, FILE untouched */
+	}
 	report_verdict(run, res);
-	report_write(run, res);
+	r = report_write(run, res, &out, err);
+	report_out_release(&out);
+	if (r < 0)
+		return r;
 	if (res->observed)
 		observe_merge(o, res->observed);
 	note_chdir(o, base);

@@ -59,26 +59,24 @@ static enum sb_enforce enf(bool set, bool have_cg, enum sb_enforce fallback)
 	return have_cg ? SB_ENF_CGROUP : fallback;
 }
 
-void cgroup_enforcement(const struct sb_plan *p, bool cg, struct sb_enforcement *e)
+void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *e)
 {
 	const struct sb_limits *l = &p->limits;
-	enum sb_enforce rl = l->best_effort ? SB_ENF_RLIMIT : SB_ENF_NONE;
+	bool be = l->best_effort;
 
-	e->memory = enf(l->memory, cg, rl); /* RLIMIT_AS */
-	e->pids = enf(l->pids, cg, rl); /* RLIMIT_NPROC */
-	e->cpu_time = enf(l->cpu_time_us, cg, rl); /* RLIMIT_CPU, per process */
-	e->cpus = enf(l->cpus_milli, cg, SB_ENF_NONE);
-	e->cpuset = enf(l->cpuset, cg, l->best_effort ? SB_ENF_AFFINITY : SB_ENF_NONE); /* sched_setaffinity */
+	/* Without a cgroup (best-effort): the launcher samples the tree for
+	 * memory and CPU time (RLIMIT_AS and RLIMIT_CPU behind it, per
+	 * process), RLIMIT_NPROC counts processes, affinity pins CPUs. */
+	e->memory = enf(l->memory, have_cg, be ? SB_ENF_SAMPLING : SB_ENF_NONE);
+	e->pids = enf(l->pids, have_cg, be ? SB_ENF_RLIMIT : SB_ENF_NONE);
+	e->cpu_time = enf(l->cpu_time_us, have_cg, be ? SB_ENF_SAMPLING : SB_ENF_NONE);
+	e->cpus = enf(l->cpus_milli, have_cg, SB_ENF_NONE);
+	e->cpuset = enf(l->cpuset, have_cg, be ? SB_ENF_AFFINITY : SB_ENF_NONE);
 	e->wall_time = l->wall_time_us ? SB_ENF_LAUNCHER : SB_ENF_NONE;
-	e->output = l->output_limit ? SB_ENF_RLIMIT : SB_ENF_NONE;
+	e->output = l->output_limit ? SB_ENF_RLIMIT : SB_ENF_NONE; /* the relay says so when it cuts pipes */
 	e->open_files = l->open_files ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->stack = (l->stack || l->stack_unlimited) ? SB_ENF_RLIMIT : SB_ENF_NONE;
 	e->address_space = l->address_space ? SB_ENF_RLIMIT : SB_ENF_NONE;
-}
-
-static void fill_enforcement(const struct sb_plan *p, struct sb_result *res, bool cg)
-{
-	cgroup_enforcement(p, cg, &res->enf);
 }
 
 static char detect(void)
@@ -95,18 +93,6 @@ static char detect(void)
 		return '1';
 	snprintf(probe, sizeof(probe), "%s/memory", CG_MOUNT);
 	return access(probe, F_OK) == 0 ? '1' : 0;
-}
-
-static unsigned count_cpus(const struct sb_plan *p)
-{
-	cpu_set_t set;
-	unsigned n = 1;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = (unsigned)CPU_COUNT(&set);
-	if (p->limits.cpus_milli && (p->limits.cpus_milli + 999) / 1000 < n)
-		n = (unsigned)((p->limits.cpus_milli + 999) / 1000);
-	return n ? n : 1;
 }
 
 static void where_of(const struct sb_plan *p, struct cg_where *w)
@@ -137,14 +123,13 @@ static void how_to(struct sb_err *err)
 	sb_hint(err, "or accept rlimit stand-ins: --limits best-effort");
 }
 
-static void init_state(struct cg_state *s, const struct sb_plan *p)
+static void init_state(struct cg_state *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->dir_fd = s->stat_fd = s->events_fd = -1;
 	s->v1_usage_fd = s->v1_efd = -1;
 	for (int c = 0; c < CG1_MAX; c++)
 		s->v1_tasks_fd[c] = -1;
-	s->n_cpus = count_cpus(p);
 }
 
 void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *out)
@@ -185,7 +170,7 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 	cg->clone_fd = cg->event_fd = -1;
 	cg->impl = NULL;
 	needs_of(p, &n);
-	fill_enforcement(p, res, false);
+	cgroup_enforcement(p, false, &res->enf);
 	if (p->limits.cgroup_mode == SB_CG_OFF) {
 		if (!n.any || p->limits.best_effort)
 			return 0;
@@ -197,7 +182,7 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 	s = malloc(sizeof(*s));
 	if (!s)
 		return sb_fail(err, ENOMEM, "cgroup state");
-	init_state(s, p);
+	init_state(s);
 	where_of(p, &w);
 	v = detect();
 	if (v == '2')
@@ -224,7 +209,7 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 	cg->event_fd = v == '2' ? s->events_fd : s->v1_efd;
 	cg->event_mask = v == '2' ? POLLPRI : POLLIN;
 	res->cgroup_version = v;
-	fill_enforcement(p, res, true);
+	cgroup_enforcement(p, true, &res->enf);
 	return 0;
 }
 
@@ -244,6 +229,16 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
 	return cg_write(s->dir, "cgroup.procs", buf, err);
 }
 
+/* init's CPU before it joined the run's v1 cgroup: the cgroup never saw
+ * it, so the set-up subtracted from the cgroup's figure leaves it out.
+ * Set in init; the payload, forked after, reads its copy. */
+static uint64_t cpu_outside_ns;
+
+uint64_t cgroup_cpu_outside_ns(void)
+{
+	return cpu_outside_ns;
+}
+
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err)
 {
 	int r;
@@ -251,6 +246,7 @@ int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
 	(void)p;
 	if (cg->version != '1')
 		return 0;
+	cpu_outside_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	/* v1 has no CLONE_INTO_CGROUP: init joins before it forks anything, so
 	 * a namespace unshared now is rooted at the run's cgroup (crun's
 	 * "unshared later"). */
@@ -295,25 +291,6 @@ long long cgroup_cpu_usage_us(struct sb_cgroup *cg)
 	if (u < 0)
 		return -1;
 	return (uint64_t)u > s->cpu_base_us ? u - (long long)s->cpu_base_us : 0;
-}
-
-long long cgroup_cpu_check(struct sb_cgroup *cg, uint64_t limit_us)
-{
-	struct cg_state *s = cg->impl;
-	long long used = cgroup_cpu_usage_us(cg);
-	uint64_t left, next;
-
-	if (used < 0)
-		return 5000;
-	if ((uint64_t)used >= limit_us)
-		return 0;
-	/* The tree burns at most n_cpus seconds per second, so nothing can
-	 * cross the limit before left / n_cpus: sleep that long, then look
-	 * again. The steps shrink geometrically near the limit; 1 ms floors
-	 * them so the overshoot stays below a millisecond per CPU. */
-	left = limit_us - (uint64_t)used;
-	next = left / s->n_cpus;
-	return next < 1000 ? 1000 : (long long)next;
 }
 
 int cgroup_kill(struct sb_cgroup *cg)

@@ -44,9 +44,11 @@ struct sb_cgroup_where {
 };
 void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *w);
 
-/* How each limit of p would be enforced with (have_cg) or without a cgroup:
- * SB_ENF_NONE for a set limit means the run would fail (strict). */
-void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *enf);
+/* How each limit of p is enforced with (have_cg) or without a usable
+ * cgroup: the one place that decides it (cgroup_prepare, explain, doctor,
+ * the report). SB_ENF_NONE for a set limit means the run would fail
+ * (strict). */
+void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *e);
 
 /* Launcher, after clone, before GO: move pid in when clone3's
  * CLONE_INTO_CGROUP was not available (v2; v1 joins in cgroup_child). */
@@ -55,6 +57,11 @@ int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, stru
 /* Init, after GO, before it forks: join the run's cgroup and unshare the
  * cgroup namespace when clone could not (v1). */
 int cgroup_child(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_err *err);
+
+/* Init and the payload, after cgroup_child: the CPU init used before it
+ * joined the run's cgroup (v1; 0 when it was born in it), which the
+ * cgroup's CPU figure does not hold. */
+uint64_t cgroup_cpu_outside_ns(void);
 
 /* Launcher, when event_fd is readable: returns true when the run must end
  * (a limit fired), recording why in res. */
@@ -67,10 +74,6 @@ void cgroup_mark_exec(struct sb_cgroup *cg, uint64_t setup_us);
 
 /* Launcher: CPU time used so far in microseconds (for the CPU limit), or -1. */
 long long cgroup_cpu_usage_us(struct sb_cgroup *cg);
-
-/* Launcher, CPU limit: 0 when the tree used limit_us or more, else how many
- * microseconds to wait before looking again (no earlier crossing possible). */
-long long cgroup_cpu_check(struct sb_cgroup *cg, uint64_t limit_us);
 
 /* Launcher: kill every process of the run at once. */
 int cgroup_kill(struct sb_cgroup *cg);

@@ -93,9 +93,58 @@ void cg_split_cpu(struct sb_result *res, double used, uint64_t user, uint64_t sy
 	res->cpu_sys_s = used - res->cpu_user_s;
 }
 
+/* A process's start time (clock ticks since boot, /proc/PID/stat field
+ * 22): with the pid it names one process for the life of the machine,
+ * where a pid alone is reused. 0 when the process does not exist. */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and ')': fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		t = strtoull(p + 1, NULL, 10);
+	return t;
+}
+
 void cg_run_name(char *buf, size_t len)
 {
-	snprintf(buf, len, "sandbox-%d", (int)getpid());
+	snprintf(buf, len, "sandbox-%d-%llu", (int)getpid(), start_time(getpid()));
+}
+
+/* Whether the launcher that named a run cgroup "sandbox-PID-START" is gone.
+ * A bare "sandbox-PID" (an older launcher) is judged by the pid alone. */
+static bool launcher_gone(const char *name)
+{
+	unsigned long long start = 0;
+	char *end;
+	long pid = strtol(name, &end, 10);
+
+	if (end == name || pid <= 0 || (*end && *end != '-'))
+		return false; /* not one of ours */
+	if (*end == '-') {
+		start = strtoull(end + 1, &end, 10);
+		if (*end)
+			return false;
+	}
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return true;
+	/* The pid is taken: by the launcher that made the directory only if
+	 * it started when the name says. Our own names always carry a start
+	 * time, so a bare one with our pid is a dead launcher's. */
+	if (!start)
+		return pid == getpid();
+	return start_time((pid_t)pid) != start;
 }
 
 static bool rmdir_once(const char *dir)
@@ -118,7 +167,9 @@ void cg_rmdir(const char *dir)
 
 /* A launcher killed by SIGKILL leaves its run's cgroup behind (its init
  * died of PDEATHSIG, so it is empty or soon will be). Names carry the
- * launcher's pid: remove those whose launcher is gone. */
+ * launcher's pid and start time: remove those whose launcher is gone, and
+ * only those, so a reused pid can neither hide a stale directory nor make
+ * a live run's directory look stale. */
 void cg_clean_stale(const char *parent, const char *kill_file)
 {
 	DIR *d = opendir(parent);
@@ -127,13 +178,9 @@ void cg_clean_stale(const char *parent, const char *kill_file)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char path[PATH_MAX + 300], *end;
-		long pid;
+		char path[PATH_MAX + 300];
 
-		if (strncmp(de->d_name, "sandbox-", 8) != 0)
-			continue;
-		pid = strtol(de->d_name + 8, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(de->d_name, "sandbox-", 8) != 0 || !launcher_gone(de->d_name + 8))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
 		if (kill_file) {
@@ -141,7 +188,8 @@ void cg_clean_stale(const char *parent, const char *kill_file)
 
 			cg_write(path, kill_file, "1", &e);
 		}
-		rmdir_once(path);
+		/* Killed tasks may take a moment to leave: wait like a run's own. */
+		cg_rmdir(path);
 	}
 	closedir(d);
 }

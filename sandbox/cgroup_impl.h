@@ -19,7 +19,6 @@ enum cg1_ctl { CG1_MEMORY, CG1_PIDS, CG1_CPUACCT, CG1_CPU, CG1_CPUSET, CG1_MAX }
 
 struct cg_state {
 	char version;
-	unsigned n_cpus; /* how many CPUs the tree can use at once */
 	uint64_t cpu_base_us; /* usage when the payload reached execve */
 
 	/* v2: the run's cgroup */
@@ -89,13 +88,14 @@ int cg_read(const char *dir, const char *file, char *buf, size_t len);
 int cg_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* Value of "KEY N" in a flat-keyed file's text (cpu.stat, memory.events). */
 bool cg_key_u64(const char *text, const char *key, uint64_t *ret);
-/* Remove sibling run cgroups "sandbox-PID" whose launcher is gone; kill
- * names the file that kills what is left (v2 cgroup.kill), or NULL. */
+/* Remove sibling run cgroups "sandbox-PID-START" whose launcher is gone;
+ * kill names the file that kills what is left (v2 cgroup.kill), or NULL. */
 void cg_clean_stale(const char *parent, const char *kill_file);
 /* rmdir, retrying while the kernel still counts just-reaped tasks. */
 void cg_rmdir(const char *dir);
 /* Set the tree's CPU time to used seconds, split into user and system in
  * the ratio user:sys (any unit), else in rusage's ratio already in res. */
 void cg_split_cpu(struct sb_result *res, double used, uint64_t user, uint64_t sys);
-/* "sandbox-PID" of this launcher into buf. */
+/* "sandbox-PID-START" of this launcher into buf: its pid and start time
+ * (unique for the machine's uptime, where a pid is reused). */
 void cg_run_name(char *buf, size_t len);

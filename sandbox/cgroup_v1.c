@@ -85,6 +85,31 @@ static int wanted(enum cg1_ctl c, const struct cg_needs *n)
 	return 0;
 }
 
+/* --cgroup-parent or SANDBOX_CGROUP as a path inside each hierarchy:
+ * "/sys/fs/cgroup/memory/X" (a path under one controller's mount, as an
+ * admin copies it from ls) means "/X" in every hierarchy, like "/X" itself. */
+static const char *in_hierarchy(const char *path)
+{
+	const char *rest;
+
+	if (strncmp(path, CG_MOUNT "/", sizeof(CG_MOUNT)) != 0)
+		return path;
+	rest = strchr(path + sizeof(CG_MOUNT), '/');
+	return rest ? rest : "/";
+}
+
+static void parent_path(enum cg1_ctl c, const struct own *o, const struct cg_where *w, char *buf)
+{
+	const char *name = ctl_names[c], *own = strcmp(o->path[c], "/") ? o->path[c] : "";
+
+	if (w->path && !w->rel)
+		snprintf(buf, PATH_MAX, "%s/%s%s", CG_MOUNT, name, in_hierarchy(w->path));
+	else if (w->path)
+		snprintf(buf, PATH_MAX, "%s/%s%s/%s", CG_MOUNT, name, own, w->path);
+	else
+		snprintf(buf, PATH_MAX, "%s/%s%s", CG_MOUNT, name, own);
+}
+
 static int parent_dir(enum cg1_ctl c, const struct own *o, const struct cg_where *w, char *buf,
 		      struct sb_err *err)
 {
@@ -92,17 +117,32 @@ static int parent_dir(enum cg1_ctl c, const struct own *o, const struct cg_where
 
 	if (o->hier[c] < 0)
 		return sb_failx(err, ENOENT, "no cgroup v1 %s controller on this machine", name);
-	if (w->path && !w->rel)
-		snprintf(buf, PATH_MAX, "%s/%s%s", CG_MOUNT, name, w->path);
-	else if (w->path)
-		snprintf(buf, PATH_MAX, "%s/%s%s/%s", CG_MOUNT, name,
-			 strcmp(o->path[c], "/") ? o->path[c] : "", w->path);
-	else
-		snprintf(buf, PATH_MAX, "%s/%s%s", CG_MOUNT, name, strcmp(o->path[c], "/") ? o->path[c] : "");
-	if (access(buf, W_OK) < 0)
-		return sb_fail(err, errno, "cgroup %s%s%s", buf, w->origin ? " from " : " (own cgroup)",
-			       w->origin ? w->origin : "");
-	return 0;
+	parent_path(c, o, w, buf);
+	if (access(buf, W_OK) == 0)
+		return 0;
+	if (errno == ENOENT && w->origin)
+		return sb_fail(err, errno, "%s: the %s hierarchy has no cgroup %s", w->origin, name, buf);
+	return sb_fail(err, errno, "cgroup %s%s%s", buf, w->origin ? " from " : " (own cgroup)",
+		       w->origin ? w->origin : "");
+}
+
+/* Stale run cgroups of killed launchers go in every hierarchy, also those
+ * this run does not use: a later run may. */
+static void clean_stale_everywhere(const struct own *o, const struct cg_where *w)
+{
+	char parent[PATH_MAX];
+
+	for (int c = 0; c < CG1_MAX; c++) {
+		bool seen = false;
+
+		for (int k = 0; k < c; k++)
+			seen |= o->hier[k] == o->hier[c];
+		if (o->hier[c] < 0 || seen)
+			continue;
+		parent_path((enum cg1_ctl)c, o, w, parent);
+		if (access(parent, W_OK) == 0)
+			cg_clean_stale(parent, NULL);
+	}
 }
 
 static int join(enum cg1_ctl c, const struct own *o, const struct cg_where *w, struct cg_state *s,
@@ -125,7 +165,6 @@ static int join(enum cg1_ctl c, const struct own *o, const struct cg_where *w, s
 		return r;
 	for (int k = 0; k < (int)c; k++)
 		alias |= s->v1dir[k][0] && o->hier[k] == o->hier[c];
-	cg_clean_stale(parent, NULL);
 	cg_run_name(name, sizeof(name));
 	if (strlen(parent) + strlen(name) + 2 > PATH_MAX)
 		return sb_failx(err, ENAMETOOLONG, "cgroup path too long");
@@ -259,6 +298,7 @@ int cgroup_v1_create(const struct sb_plan *p, const struct cg_needs *n, const st
 	int r;
 
 	own_cgroups(&o);
+	clean_stale_everywhere(&o, w);
 	for (int c = 0; c < CG1_MAX; c++) {
 		int want = wanted((enum cg1_ctl)c, n);
 		struct sb_err e = SB_ERR_INIT;
@@ -362,6 +402,10 @@ void cgroup_v1_collect(struct cg_state *s, struct sb_result *res)
 	uint64_t v;
 
 	collect_cpu(s, res);
+	/* pids.events "max": a fork or clone failed at pids.max. */
+	if (s->v1dir[CG1_PIDS][0] && cg_read(s->v1dir[CG1_PIDS], "pids.events", text, sizeof(text)) > 0 &&
+	    cg_key_u64(text, "max", &v) && v)
+		res->pids_exhausted = true;
 	if (!d[0])
 		return;
 	if (cg_read_u64(d, "memory.max_usage_in_bytes", &v) == 0)

@@ -325,6 +325,9 @@ void cgroup_v2_collect(struct cg_state *s, struct sb_result *res)
 			user = sys = 0;
 		cg_split_cpu(res, used, user, sys);
 	}
+	/* pids.events "max": a fork or clone failed at pids.max. */
+	if (cg_read(s->dir, "pids.events", buf, sizeof(buf)) > 0 && cg_key_u64(buf, "max", &v) && v)
+		res->pids_exhausted = true;
 	if (!s->have_memory)
 		return;
 	if (cg_read_u64(s->dir, "memory.peak", &v) == 0)

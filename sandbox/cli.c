@@ -138,6 +138,27 @@ int cli_parse(int argc, char **argv, struct sb_plan *p, bool allow_no_command, s
 	return 0;
 }
 
+void cli_result_paths(int argc, char **argv, const char **report, const char **meta)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i], *arg;
+		const struct sb_option *o;
+		char name[64];
+
+		if (strcmp(w, "--") == 0 || strncmp(w, "--", 2) != 0)
+			return;
+		o = lookup(w, &arg, name, sizeof(name));
+		if (!o)
+			continue; /* an unknown option: its argument, if any, reads as one */
+		if (!arg && o->arg == SB_ARG_ONE && i + 1 < argc)
+			arg = argv[++i];
+		if (arg && strcmp(o->name, "report") == 0)
+			*report = arg;
+		else if (arg && strcmp(o->name, "meta") == 0)
+			*meta = arg;
+	}
+}
+
 void cli_usage(FILE *f)
 {
 	const char *group = NULL;

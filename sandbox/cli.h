@@ -14,5 +14,10 @@
  * and no command was given. */
 int cli_parse(int argc, char **argv, struct sb_plan *p, bool allow_no_command, struct sb_err *err);
 
+/* The --report and --meta paths named on the command line (the last of
+ * each), found without applying anything: a run whose options fail to
+ * parse still replaces the results of an earlier run with its error. */
+void cli_result_paths(int argc, char **argv, const char **report, const char **meta);
+
 /* Print the option table, grouped, as --help shows it. */
 void cli_usage(FILE *f);

@@ -9,7 +9,7 @@
  * Where: the programs attach to a cgroup v2 directory holding only the
  * run. On a pure v2 host that is the run's own cgroup when the cgroup
  * layer made one; otherwise (no limits, or a hybrid host whose v2 mount at
- * /sys/fs/cgroup/unified has no controllers) a child "sandbox-PID" of the
+ * /sys/fs/cgroup/unified has no controllers) a child "sandbox-PID-START" of the
  * launcher's own v2 cgroup, made here, joined by init before GO, removed
  * after the run. A launcher killed by SIGKILL loses its links with its
  * descriptors (the kernel detaches them, and frees the run's rules with
@@ -280,33 +280,6 @@ static int not_permitted(const struct sb_plan *p, const struct sb_ebpf_probe *pr
 	return ebpf_without(p, pr, err);
 }
 
-/* A launcher killed by SIGKILL leaves its "sandbox-PID" behind; its
- * programs went with its descriptors, and its processes die with its init
- * (PDEATHSIG): kill what is left and remove the directory, waiting out
- * the moment the kernel still counts the dying tasks (cg_rmdir). */
-static void clean_stale(const char *parent)
-{
-	DIR *d = opendir(parent);
-	struct dirent *de;
-
-	while (d && (de = readdir(d))) {
-		char path[PATH_MAX + 300], *end;
-		struct sb_err ignored = SB_ERR_INIT;
-		long pid;
-
-		if (strncmp(de->d_name, "sandbox-", 8) != 0)
-			continue;
-		pid = strtol(de->d_name + 8, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
-		cg_write(path, "cgroup.kill", "1", &ignored);
-		cg_rmdir(path);
-	}
-	if (d)
-		closedir(d);
-}
-
 /* The run's cgroup v2 directory: the cgroup layer's, or our own child of
  * the launcher's v2 cgroup. */
 static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, struct sb_ebpf *e, struct sb_err *err)
@@ -317,7 +290,10 @@ static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, str
 		e->cg_fd = fcntl(cg->clone_fd, F_DUPFD_CLOEXEC, 3);
 		return e->cg_fd < 0 ? sb_fail(err, errno, "duplicate the run's cgroup descriptor") : 0;
 	}
-	clean_stale(pr->cgroup_parent);
+	/* A killed launcher's directory: its programs went with its
+	 * descriptors; the cgroup layer's clean-up kills what is left and
+	 * removes it (names carry pid and start time). */
+	cg_clean_stale(pr->cgroup_parent, "cgroup.kill");
 	cg_run_name(name, sizeof(name));
 	if (strlen(pr->cgroup_parent) + strlen(name) + 2 > sizeof(e->dir))
 		return sb_failx(err, ENAMETOOLONG, "cgroup path too long");

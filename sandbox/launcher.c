@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +39,7 @@
 #include "seccomp.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "tree.h"
 #include "util.h"
 
 struct run {
@@ -53,8 +55,14 @@ struct run {
 	int pidfd;
 	int sigfd;
 	int wall_fd;
-	int tick_fd; /* periodic check of the CPU limit */
+	int tick_fd; /* check of the CPU limit, when it could first be crossed */
+	int sample_fd; /* periodic sample of the tree (no cgroup measures memory) */
+	struct sb_tree tree; /* the tree from /proc, where no cgroup measures it */
+	bool sampling; /* tree samples enforce memory/CPU or give the memory figure */
+	unsigned n_cpus; /* how many CPUs the tree may burn at once */
+	uint64_t cpu_at_kill_ns; /* the tree's CPU when the launcher killed it (sampling) */
 	struct timespec t_exec, t_exit;
+	struct timespec t_gone; /* when the launcher saw init exit */
 	uint64_t setup_cpu_ns; /* init's and the payload's CPU before execve */
 	bool exec_seen, exit_seen, killed, setup_failed;
 	char *arg_area;
@@ -71,12 +79,16 @@ static double ts_diff(const struct timespec *a, const struct timespec *b)
 static int io_open(const struct sb_plan *p, struct payload_io *io, struct sb_err *err)
 {
 	const int wflags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY;
+	struct stat st;
 
 	io->fd[0] = io->fd[1] = io->fd[2] = -1;
 	if (p->stdio_inside)
 		return 0; /* the payload opens them, inside (payload.c) */
 	if (p->stdin_path && (io->fd[0] = open(p->stdin_path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return sb_fail(err, errno, "--stdin '%s'", p->stdin_path);
+	/* A directory opens read-only fine, then every read fails EISDIR. */
+	if (io->fd[0] >= 0 && fstat(io->fd[0], &st) == 0 && S_ISDIR(st.st_mode))
+		return sb_failx(err, EISDIR, "--stdin '%s' is a directory; name a file", p->stdin_path);
 	if (p->stdout_path && (io->fd[1] = open(p->stdout_path, wflags, 0644)) < 0)
 		return sb_fail(err, errno, "--stdout '%s'", p->stdout_path);
 	if (p->stderr_path && (io->fd[2] = open(p->stderr_path, wflags, 0644)) < 0)
@@ -226,9 +238,15 @@ static void ts_from_ns(struct timespec *ts, uint64_t ns)
 
 static void kill_run(struct run *r)
 {
+	struct tree_sample ts;
+
 	if (r->killed)
 		return;
 	r->killed = true;
+	/* A killed init reaps nothing into its rusage: without a cgroup, the
+	 * tree's CPU as it stood at the kill is the figure. */
+	if (r->tree.list && tree_sample(&r->tree, false, &ts) == 0)
+		r->cpu_at_kill_ns = ts.cpu_ns;
 	if (r->cg.version)
 		cgroup_kill(&r->cg);
 	/* SIGKILL to pid 1 tears the whole pid namespace down. */
@@ -247,7 +265,8 @@ static void on_sync(struct run *r)
 			r->exec_seen = true;
 			ts_from_ns(&r->t_exec, m.t_ns);
 			r->setup_cpu_ns = m.cpu_ns;
-			cgroup_mark_exec(&r->cg, m.cpu_ns / 1000);
+			/* The cgroup counts init only from when it joined (v1). */
+			cgroup_mark_exec(&r->cg, (m.cpu_ns - (m.cpu_outside_ns < m.cpu_ns ? m.cpu_outside_ns : m.cpu_ns)) / 1000);
 			if (r->p->limits.wall_time_us) {
 				struct sb_err e = SB_ERR_INIT;
 
@@ -288,25 +307,96 @@ static void on_signal(struct run *r)
 			kill(r->pid, (int)si.ssi_signo);
 }
 
-/* CPU limit: look when the tree could first have crossed it, and again
- * after each look until it has (cgroup_cpu_check says when). */
-static void on_cpu_tick(struct run *r)
+/* CPU time the command's tree used so far (us): the cgroup's figure, or
+ * a sample of the tree; its set-up before execve is not the command's. */
+static long long cpu_used_us(struct run *r)
+{
+	struct tree_sample ts;
+
+	if (r->cg.version)
+		return cgroup_cpu_usage_us(&r->cg);
+	if (!r->exec_seen || tree_sample(&r->tree, false, &ts) < 0)
+		return 0;
+	return ts.cpu_ns > r->setup_cpu_ns ? (long long)((ts.cpu_ns - r->setup_cpu_ns) / 1000) : 0;
+}
+
+/* CPU limit: 0 when the tree used limit_us or more, else how many us to
+ * wait before looking again. The tree burns at most n_cpus seconds per
+ * second, so nothing can cross the limit before left / n_cpus: sleep that
+ * long, then look again. The steps shrink geometrically near the limit;
+ * 1 ms floors them so the overshoot stays about a millisecond per CPU. */
+static long long cpu_check(struct run *r, uint64_t limit_us)
+{
+	long long used = cpu_used_us(r);
+	uint64_t left, next;
+
+	if (used < 0)
+		return 5000;
+	if ((uint64_t)used >= limit_us)
+		return 0;
+	left = limit_us - (uint64_t)used;
+	next = left / r->n_cpus;
+	return next < 1000 ? 1000 : (long long)next;
+}
+
+static void rearm(int fd, long long us)
 {
 	struct itimerspec its = { 0 };
+
+	its.it_value.tv_sec = (time_t)(us / 1000000);
+	its.it_value.tv_nsec = (long)(us % 1000000) * 1000;
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void rearm_every(int fd, long long us)
+{
+	struct itimerspec its = { 0 };
+
+	its.it_value.tv_sec = its.it_interval.tv_sec = (time_t)(us / 1000000);
+	its.it_value.tv_nsec = its.it_interval.tv_nsec = (long)(us % 1000000) * 1000;
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void on_cpu_tick(struct run *r)
+{
 	uint64_t ticks;
 	long long next;
 
 	if (read(r->tick_fd, &ticks, sizeof(ticks)) < 0)
 		return;
-	next = cgroup_cpu_check(&r->cg, plan_cpu_kill_us(r->p));
+	next = cpu_check(r, plan_cpu_kill_us(r->p));
 	if (next == 0) {
 		r->res->timeout = SB_TO_CPU;
 		kill_run(r);
 		return;
 	}
-	its.it_value.tv_sec = (time_t)(next / 1000000);
-	its.it_value.tv_nsec = (long)(next % 1000000) * 1000;
-	timerfd_settime(r->tick_fd, 0, &its, NULL);
+	rearm(r->tick_fd, next);
+}
+
+/* Every SAMPLE_US without a cgroup: the tree's memory, for the figure and
+ * the limit. A sum over the limit counts pages shared after fork once per
+ * process, so it is confirmed with proportional set sizes before it ends
+ * the run (only then: they walk page tables, milliseconds per big process). */
+#define SAMPLE_US 10000
+
+static void on_sample(struct run *r)
+{
+	const struct sb_limits *l = &r->p->limits;
+	struct tree_sample ts;
+	uint64_t ticks;
+
+	if (read(r->sample_fd, &ticks, sizeof(ticks)) < 0 || tree_sample(&r->tree, false, &ts) < 0)
+		return;
+	if (r->res->enf.memory == SB_ENF_SAMPLING && ts.memory_bytes > l->memory && ts.procs > 1)
+		tree_sample(&r->tree, true, &ts);
+	if (ts.memory_bytes > r->res->memory_sampled_bytes)
+		r->res->memory_sampled_bytes = ts.memory_bytes;
+	if (ts.tasks > r->res->tasks_peak)
+		r->res->tasks_peak = ts.tasks;
+	if (r->res->enf.memory == SB_ENF_SAMPLING && ts.memory_bytes > l->memory) {
+		r->res->memory_exceeded = true;
+		kill_run(r);
+	}
 }
 
 static void on_output(struct run *r, int i)
@@ -321,7 +411,7 @@ static void on_output(struct run *r, int i)
 static void wait_loop(struct run *r)
 {
 	for (;;) {
-		struct pollfd pfd[9] = {
+		struct pollfd pfd[10] = {
 			{ .fd = r->pidfd, .events = POLLIN },
 			{ .fd = r->sync[0], .events = POLLIN },
 			{ .fd = r->sigfd, .events = POLLIN },
@@ -331,6 +421,7 @@ static void wait_loop(struct run *r)
 			{ .fd = seccomp_poll_fd(&r->sc), .events = POLLIN },
 			{ .fd = -1 },
 			{ .fd = -1 },
+			{ .fd = r->sample_fd, .events = POLLIN },
 		};
 
 		pfd[7].fd = relay_poll_fd(&r->relay, 1, &pfd[7].events);
@@ -346,8 +437,12 @@ static void wait_loop(struct run *r)
 			on_sync(r);
 		if (pfd[6].revents) /* POLLHUP too: seccomp_handle stops polling a dead listener */
 			seccomp_handle(r->p, &r->sc, r->res);
-		if (pfd[0].revents)
+		if (pfd[0].revents) {
+			/* The run is over: the wall clock stops here at the latest,
+			 * whatever the output relay still has to pass on. */
+			clock_gettime(CLOCK_MONOTONIC, &r->t_gone);
 			return;
+		}
 		if (pfd[2].revents)
 			on_signal(r);
 		if (pfd[3].revents) {
@@ -361,6 +456,8 @@ static void wait_loop(struct run *r)
 		for (int i = 1; i < 3; i++)
 			if (pfd[6 + i].revents)
 				on_output(r, i);
+		if (pfd[9].revents)
+			on_sample(r);
 	}
 }
 
@@ -383,10 +480,13 @@ static void collect(struct run *r)
 
 	while (wait4(r->pid, &status, __WALL, &ru) < 0 && errno == EINTR)
 		;
+	if (!r->t_gone.tv_sec && !r->t_gone.tv_nsec)
+		clock_gettime(CLOCK_MONOTONIC, &r->t_gone);
 	on_sync(r); /* SYNC_EXIT/ERROR queued before init exited */
-	relay_finish(&r->relay, res);
 	if (!r->exit_seen)
-		clock_gettime(CLOCK_MONOTONIC, &r->t_exit);
+		r->t_exit = r->t_gone;
+	/* A signal for the launcher ends the drain at once. */
+	relay_finish(&r->relay, res, r->sigfd);
 	res->started = r->exec_seen && !r->setup_failed;
 	if (r->exec_seen)
 		res->wall_time_s = ts_diff(&r->t_exec, &r->t_exit);
@@ -394,8 +494,18 @@ static void collect(struct run *r)
 	 * covers the whole tree, including never-waited-for grandchildren. */
 	res->cpu_user_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
 	res->cpu_sys_s = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	if (r->cpu_at_kill_ns && (double)r->cpu_at_kill_ns / 1e9 > res->cpu_user_s + res->cpu_sys_s) {
+		/* Sampled at the kill: no user/system split, all counted as user. */
+		res->cpu_user_s = (double)r->cpu_at_kill_ns / 1e9 - res->cpu_sys_s;
+	}
 	drop_setup_cpu(res, (double)r->setup_cpu_ns / 1e9);
+		/* Without a cgroup: the sampled tree peak, or the largest single
+	 * process's peak RSS when that is higher (a spike between samples). */
 	res->memory_peak_bytes = res->max_rss_bytes = (uint64_t)ru.ru_maxrss * 1024;
+	if (res->memory_sampled_bytes > res->memory_peak_bytes)
+		res->memory_peak_bytes = res->memory_sampled_bytes;
+	if (r->p->limits.pids && res->enf.pids == SB_ENF_RLIMIT && res->tasks_peak >= r->p->limits.pids)
+		res->pids_exhausted = true;
 	res->csw_voluntary = (uint64_t)ru.ru_nvcsw;
 	res->csw_forced = (uint64_t)ru.ru_nivcsw;
 	if (r->cg.version)
@@ -421,8 +531,21 @@ static void collect(struct run *r)
 	res->killed = r->killed;
 }
 
+/* Signals that arrived after the run ended were for a run that is over
+ * (or ended the output drain): take them off the queue, so restoring the
+ * caller's signal mask does not kill the launcher before it reports. */
+static void drop_pending_signals(struct run *r)
+{
+	struct signalfd_siginfo si;
+
+	if (r->sigfd >= 0)
+		while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			;
+}
+
 static void release(struct run *r)
 {
+	drop_pending_signals(r);
 	if (r->pidfd >= 0)
 		close(r->pidfd);
 	if (r->sigfd >= 0)
@@ -431,6 +554,9 @@ static void release(struct run *r)
 		close(r->wall_fd);
 	if (r->tick_fd >= 0)
 		close(r->tick_fd);
+	if (r->sample_fd >= 0)
+		close(r->sample_fd);
+	tree_release(&r->tree);
 	if (r->sync[0] >= 0)
 		close(r->sync[0]);
 	if (r->sync[1] >= 0)
@@ -475,6 +601,9 @@ static int prepare(struct run *r, struct sb_err *err)
 	rc = net_prepare(r->p, err);
 	if (rc < 0)
 		return rc;
+	rc = limits_prepare(r->p, err);
+	if (rc < 0)
+		return rc;
 	rc = seccomp_prepare(r->p, &r->sc, err);
 	if (rc < 0)
 		return sb_wrap(err, "syscall filter");
@@ -485,9 +614,18 @@ static int prepare(struct run *r, struct sb_err *err)
 	rc = ebpf_prepare(r->p, &r->cg, &r->bpf, r->res, err);
 	if (rc < 0)
 		return rc;
+	r->n_cpus = limits_parallelism(r->p);
+	/* Without a cgroup the launcher samples the tree: to enforce memory
+	 * and CPU time, and for the memory figure a report asks for. */
+	r->sampling = r->res->enf.memory == SB_ENF_SAMPLING || r->res->enf.cpu_time == SB_ENF_SAMPLING ||
+		      (!r->cg.version && (r->p->report_path || r->p->meta_path));
 	rc = io_open(r->p, &r->io, err);
 	if (rc == 0)
 		rc = relay_prepare(r->p, &r->relay, &r->io, err);
+	/* Pipes are cut by the relay; files by RLIMIT_FSIZE, which the report
+	 * names only when no stream is relayed. */
+	if (rc == 0 && r->p->limits.output_limit && relay_active(&r->relay))
+		r->res->enf.output = SB_ENF_RELAY;
 	if (rc == 0)
 		rc = io_stderr_to_stdout(r->p, &r->io, &r->relay, err);
 	if (rc < 0)
@@ -529,8 +667,14 @@ static int start(struct run *r, struct sb_err *err)
 	rc = net_ready(r->sync[0], err);
 	if (rc < 0)
 		return rc;
-	if (r->p->limits.cpu_time_us && r->cg.version)
-		return arm_timer(&r->tick_fd, (uint64_t)cgroup_cpu_check(&r->cg, plan_cpu_kill_us(r->p)), 0, err);
+	if (r->sampling && (rc = tree_init(&r->tree, r->pid)) < 0)
+		return sb_fail(err, -rc, "process tree sampling");
+	if (r->sampling && (rc = arm_timer(&r->sample_fd, SAMPLE_US, 0, err)) < 0)
+		return rc;
+	if (r->sampling)
+		rearm_every(r->sample_fd, SAMPLE_US);
+	if (r->p->limits.cpu_time_us && (r->cg.version || r->res->enf.cpu_time == SB_ENF_SAMPLING))
+		return arm_timer(&r->tick_fd, plan_cpu_kill_us(r->p) / r->n_cpus, 0, err);
 	return 0;
 }
 
@@ -538,7 +682,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 {
 	struct run r = {
 		.p = p, .res = res, .sync = { -1, -1 }, .pid = -1, .pidfd = -1,
-		.sigfd = -1, .wall_fd = -1, .tick_fd = -1,
+		.sigfd = -1, .wall_fd = -1, .tick_fd = -1, .sample_fd = -1,
 		.sc = { .notify_fd = -1, .sock_fd = { -1, -1 } },
 		.cg = { .clone_fd = -1, .event_fd = -1 },
 		.bpf = SB_EBPF_INIT,
@@ -576,7 +720,8 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 	collect(&r);
 	release(&r);
 	hand_back(&r);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* The forwarded signals stay blocked (those queued were dropped):
+	 * one arriving now must not end the launcher before it reports. */
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (r.setup_failed) {
 		*err = res->err;

@@ -93,9 +93,6 @@ int net_user_probe(const char **helper, struct sb_err *err);
 /* net.c (launcher, before clone): --net user: find pasta, resolve the
  * allow-list's names once, check published host ports are free. */
 int net_prepare(const struct sb_plan *p, struct sb_err *err);
-/* net.c (launcher, before clone; anyone): resolve an --allow-net name,
- * both families, each address once (the one lookup of both walls). */
-int net_lookup(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err);
 /* net.c (launcher, after net_prepare): each destination the --net user
  * allow-list lets the payload reach, as its connects carry it inside the
  * run's namespace (for the eBPF second wall); 0, or fn's first error. */
@@ -130,6 +127,12 @@ void net_finish(int sync_fd);
 /* caps.c (payload): drop every capability in every set. */
 int caps_child(const struct sb_plan *p, struct sb_err *err);
 
+/* limits.c (launcher, before anything is created): values that depend on
+ * this machine, such as a --cpuset naming CPUs it does not have. */
+int limits_prepare(const struct sb_plan *p, struct sb_err *err);
+/* limits.c: how many CPUs the run's tree may keep busy at once (its
+ * affinity, --cpuset, --cpus), for the CPU limit's check schedule. */
+unsigned limits_parallelism(const struct sb_plan *p);
 /* limits.c (launcher, before clone): which limits rlimits must stand in for
  * (res->enf as cgroup_prepare filled it). */
 void limits_use(const struct sb_enforcement *enf);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -53,6 +54,84 @@ unsigned limits_init_shares_nproc(const struct sb_plan *p)
 	return p->map_subids ? 0 : 1;
 }
 
+/* CPUs from a "0-1,3" list into set; -EINVAL when it does not parse. */
+static int cpu_list(const char *list, cpu_set_t *set)
+{
+	const char *s = list;
+
+	CPU_ZERO(set);
+	while (*s) {
+		char *end;
+		unsigned long lo = strtoul(s, &end, 10), hi = lo;
+
+		if (end == s)
+			return -EINVAL;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (hi < lo)
+			return -EINVAL;
+		for (unsigned long c = lo; c <= hi && c < CPU_SETSIZE; c++)
+			CPU_SET(c, set);
+		if (hi >= CPU_SETSIZE)
+			return -ERANGE;
+		if (*end && *end != ',')
+			return -EINVAL;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* "0-1" for the CPUs in set, into buf. */
+static void cpu_list_str(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && n + 16 < len; c++) {
+		int e = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, set))
+			e++;
+		n += (size_t)snprintf(buf + n, len - n, e > c ? "%s%d-%d" : "%s%d", n ? "," : "", c, e);
+		c = e;
+	}
+}
+
+unsigned limits_parallelism(const struct sb_plan *p)
+{
+	cpu_set_t set;
+	unsigned n = 1;
+
+	if (p->limits.cpuset && cpu_list(p->limits.cpuset, &set) == 0)
+		n = (unsigned)CPU_COUNT(&set);
+	else if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = (unsigned)CPU_COUNT(&set);
+	if (p->limits.cpus_milli && (p->limits.cpus_milli + 999) / 1000 < n)
+		n = (unsigned)((p->limits.cpus_milli + 999) / 1000);
+	return n ? n : 1;
+}
+
+int limits_prepare(const struct sb_plan *p, struct sb_err *err)
+{
+	cpu_set_t want, have, both;
+	char avail[256];
+
+	if (!p->limits.cpuset)
+		return 0;
+	if (cpu_list(p->limits.cpuset, &want) < 0)
+		return sb_failx(err, EINVAL, "--cpuset '%s' is not a CPU list such as 0-1,3", p->limits.cpuset);
+	if (sched_getaffinity(0, sizeof(have), &have) < 0)
+		return sb_fail(err, errno, "--cpuset: read the CPUs this process may use");
+	CPU_AND(&both, &want, &have);
+	if (CPU_EQUAL(&both, &want))
+		return 0;
+	cpu_list_str(&have, avail, sizeof(avail));
+	return sb_failx(err, EINVAL, "--cpuset '%s' names CPUs this machine does not have (or this process may not use): "
+				     "the usable CPUs are %s", p->limits.cpuset, avail);
+}
+
 /* --cpuset without a cgroup: the same CPUs as an affinity mask. The list
  * was checked when parsed ("0-1,3"); the payload may widen the mask again
  * (sched_setaffinity needs no privilege), so this pins for timing, it
@@ -60,40 +139,30 @@ unsigned limits_init_shares_nproc(const struct sb_plan *p)
 static int pin_cpus(const char *list, struct sb_err *err)
 {
 	cpu_set_t set;
-	const char *s = list;
 
-	CPU_ZERO(&set);
-	while (*s) {
-		char *end;
-		unsigned long lo = strtoul(s, &end, 10), hi = lo;
-
-		if (*end == '-')
-			hi = strtoul(end + 1, &end, 10);
-		for (unsigned long c = lo; c <= hi && c < CPU_SETSIZE; c++)
-			CPU_SET(c, &set);
-		s = *end == ',' ? end + 1 : end;
-		if (end == s && *s)
-			return sb_failx(err, EINVAL, "cpuset '%s' is not a CPU list", list);
-	}
+	if (cpu_list(list, &set) < 0)
+		return sb_failx(err, EINVAL, "cpuset '%s' is not a CPU list", list);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return sb_fail(err, errno, "cpuset '%s' (CPU affinity)", list);
 	return 0;
 }
 
-/* "limits best-effort" without a cgroup: per-process stand-ins, weaker
- * than the cgroup limits they replace (docs/report.md says how):
- * RLIMIT_AS caps address space, not memory in use (memory + stack);
- * RLIMIT_CPU counts each process on its own, in whole seconds (SIGXCPU,
- * then SIGKILL a second later); RLIMIT_NPROC counts the processes of the
- * user in this user namespace (ucounts, Linux 5.14+; before that every
- * process of the real uid on the machine); CPU affinity stands in for
- * --cpuset. */
+/* "limits best-effort" without a cgroup: the launcher samples the tree
+ * for memory and CPU time (tree.c) and ends the run at the limit; these
+ * per-process limits stand behind it, weaker than the cgroup limits they
+ * replace (docs/report.md says how): RLIMIT_AS caps address space, not
+ * memory in use (memory + stack), so one process cannot run far past the
+ * limit between two samples; RLIMIT_CPU, a second past the limit (whole
+ * seconds, per process), ends a process if the launcher could not;
+ * RLIMIT_NPROC counts the processes of the user in this user namespace
+ * (ucounts, Linux 5.14+; before that every process of the real uid on the
+ * machine); CPU affinity stands in for --cpuset. */
 static int best_effort(const struct sb_plan *p, struct sb_err *err)
 {
 	const struct sb_limits *l = &p->limits;
 	int r = 0;
 
-	if (enforced.memory == SB_ENF_RLIMIT && !l->address_space) {
+	if (enforced.memory == SB_ENF_SAMPLING && !l->address_space) {
 		/* glibc reserves a new thread's stack at RLIMIT_STACK's size:
 		 * with a stack limit as large as the memory limit (judges do
 		 * that), no thread could start under an address-space cap of
@@ -102,8 +171,11 @@ static int best_effort(const struct sb_plan *p, struct sb_err *err)
 
 		r = set_rlimit(RLIMIT_AS, as, "memory (RLIMIT_AS)", err);
 	}
-	if (r == 0 && enforced.cpu_time == SB_ENF_RLIMIT) {
-		rlim_t s = (rlim_t)((l->cpu_time_us + l->extra_time_us + 999999) / 1000000);
+	if (r == 0 && enforced.cpu_time == SB_ENF_SAMPLING) {
+		/* A backstop only: the launcher ends the run at the limit (plus
+		 * --extra-time), and a process's own clock includes its pre-exec
+		 * set-up. */
+		rlim_t s = (rlim_t)((l->cpu_time_us + l->extra_time_us + 999999) / 1000000) + 1;
 
 		r = set_rlimit2(RLIMIT_CPU, s, s + 1, "cpu-time (RLIMIT_CPU)", err);
 	}

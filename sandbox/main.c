@@ -1,9 +1,12 @@
 /*
  * main.c: argv -> plan -> launcher -> exit status. The only caller of exit().
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -33,11 +36,34 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int cmd_run(int argc, char **argv)
+/* A run that failed before it started (bad options, a bad policy): any
+ * result an earlier run left at the --report/--meta paths is replaced by
+ * this error (status XX), so a judge never reads a stale verdict. The
+ * paths come from the plan as far as it got, else from the command line. */
+static void fail_results(int argc, char **argv, struct sb_plan *p, const struct sb_err *err)
+{
+	struct sb_result res = { .status = SB_ST_XX, .err = *err };
+	struct sb_err e = SB_ERR_INIT;
+	struct sb_report_out out;
+	const char *report = NULL, *meta = NULL;
+
+	cli_result_paths(argc, argv, &report, &meta);
+	if (!p->report_path && report)
+		p->report_path = strdup(report);
+	if (!p->meta_path && meta)
+		p->meta_path = strdup(meta);
+	report_out_init(&out);
+	if ((p->report_path || p->meta_path) && report_write(p, &res, &out, &e) < 0)
+		report_error(&e);
+	report_out_release(&out);
+}
+
+static int cmd_run(int argc, char **argv, unsigned closed_stdio)
 {
 	struct sb_plan p;
 	struct sb_result res = { 0 };
 	struct sb_err err = SB_ERR_INIT;
+	struct sb_report_out out;
 	int r, code;
 
 	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
@@ -47,9 +73,19 @@ static int cmd_run(int argc, char **argv)
 	if (argc >= 1 && strcmp(argv[0], "--list-policies") == 0)
 		return cmd_policies(0, NULL);
 	plan_init(&p);
+	p.closed_stdio = closed_stdio;
 	r = cli_parse(argc, argv, &p, false, &err);
 	if (r == 0)
 		r = plan_validate(&p, &err);
+	if (r < 0) {
+		report_error(&err);
+		fail_results(argc, argv, &p, &err);
+		plan_free(&p);
+		return 125;
+	}
+	/* The result files must be writable before anything starts. */
+	report_out_init(&out);
+	r = report_out_open(&p, &out, &err);
 	if (r < 0) {
 		report_error(&err);
 		plan_free(&p);
@@ -59,11 +95,38 @@ static int cmd_run(int argc, char **argv)
 	if (r < 0)
 		report_error(&err);
 	report_verdict(&p, &res);
-	report_write(&p, &res);
 	code = report_exit_code(&res);
+	if (report_write(&p, &res, &out, &err) < 0) {
+		report_error(&err);
+		code = 125;
+	}
+	report_out_release(&out);
 	result_free(&res);
 	plan_free(&p);
 	return code;
+}
+
+/*
+ * A caller may start us with 0, 1 or 2 closed. The first descriptors we
+ * open (a signalfd, an OOM eventfd, a cgroup file) would then take those
+ * numbers, and the output relay would take them for the caller's stdout:
+ * a program's 8 bytes written into the OOM eventfd read as an OOM. Hold
+ * each closed one with /dev/null before anything else opens a file.
+ * Returns the closed ones as bits (1 << fd), for the report.
+ */
+static unsigned reserve_stdio(void)
+{
+	unsigned closed = 0;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed |= 1u << fd;
+		/* open() returns the lowest free number: this one. */
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(125);
+	}
+	return closed;
 }
 
 /* Front ends chosen by the name the binary was started as (DESIGN.md:
@@ -91,6 +154,7 @@ static int by_argv0(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	unsigned closed_stdio = reserve_stdio();
 	int r = by_argv0(argc, argv);
 
 	if (r >= 0)
@@ -108,7 +172,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 2, argv + 2);
+		return cmd_run(argc - 2, argv + 2, closed_stdio);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(argv[1], "explain") == 0)

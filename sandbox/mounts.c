@@ -312,7 +312,11 @@ static int do_dev(const struct sb_mount *m, const char *dst, struct sb_err *err)
 	snprintf(path, sizeof(path), "%s/shm", dst);
 	if (mkdir(path, 0755) < 0)
 		return sb_fail(err, errno, "create %s/shm", m->dst);
-	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+	if (m->size)
+		snprintf(src, sizeof(src), "mode=1777,size=%llu", (unsigned long long)m->size);
+	else
+		snprintf(src, sizeof(src), "mode=1777");
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, src) < 0)
 		return sb_fail(err, errno, "mount tmpfs at %s/shm", m->dst);
 	for (size_t i = 0; i < ELEMENTSOF(dev_links); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, dev_links[i][1]);

@@ -15,7 +15,7 @@
  *     counter refused
  *     chain output { type filter hook output priority 0; policy accept;
  *       oif lo accept; ct state established,related accept
- *       icmpv6 type 133-137 accept          (neighbour discovery)
+ *       icmpv6 type 130-143 accept          (MLD, neighbour discovery)
  *       ip[6] daddr A/P [tcp|udp dport N-M] accept    (one per grant)
  *       meta l4proto tcp counter name refused reject with tcp reset
  *       counter name refused drop           (sendmsg gets EPERM at once)
@@ -320,10 +320,12 @@ static void rule_grant(struct nlb *b, const struct sb_netaddr *a, enum sb_netpro
 }
 
 /* What every allow-list needs: loopback, replies (published ports, and
- * the rest of an allowed connection), IPv6 neighbour discovery. */
+ * the rest of an allowed connection), IPv6's link-local housekeeping
+ * (multicast listener reports, neighbour discovery): dropped, it would
+ * break IPv6 and count as refusals the payload never made. */
 static void rules_base(struct nlb *b)
 {
-	static const uint8_t nd_lo = 133, nd_hi = 137;
+	static const uint8_t nd_lo = 130, nd_hi = 143; /* MLD and neighbour discovery */
 	uint32_t lo_if = 1, ct_mask = (1u << 1) | (1u << 2), zero = 0; /* NF_CT_STATE_BIT: established, related */
 	size_t x, m = rule_begin(b, &x);
 

@@ -89,6 +89,9 @@ void publish_free(struct sb_publish *pub);
 /* Resolve NAME to its addresses (both families when it has them);
  * -ENOENT with a message when it does not resolve. */
 typedef int (*sb_net_lookup_fn)(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err);
+/* The real one (net.c): getaddrinfo, both families, each address once;
+ * the launcher's, for nftables and eBPF alike. */
+int net_lookup(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err);
 
 /* The plan's allow-list as grants, each name resolved once through lookup.
  * Fails on the first name that does not resolve, naming the option. */

@@ -214,7 +214,7 @@ H(opt_tmpfs)
 	for (tok = opts ? strtok_r(opts, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
 		err->col = -1;
 		if (strncmp(tok, "size=", 5) == 0) {
-			r = parse_size(tok + 5, &size, err);
+			r = parse_size_share(tok + 5, &size, err);
 			if (r < 0) {
 				err->col = (int)(tok + 5 - copy) + (err->col > 0 ? err->col : 0);
 				return r;
@@ -273,9 +273,29 @@ H(opt_proc)
 	return add_mount(p, SB_MOUNT_PROC, NULL, arg && *arg ? arg : "/proc", false, loc, err);
 }
 
+/* [DST][:shm-size=N]: N caps the dev's own /dev/shm tmpfs (N% of RAM too). */
 H(opt_dev)
 {
-	return add_mount(p, SB_MOUNT_DEV, NULL, arg && *arg ? arg : "/dev", false, loc, err);
+	_cleanup_free_ char *copy = strdup(arg && *arg ? arg : "/dev");
+	char *opts;
+	uint64_t size = 0;
+	int r;
+
+	if (!copy)
+		return sb_fail(err, ENOMEM, "copy argument");
+	opts = split_colon(copy);
+	if (opts && strncmp(opts, "shm-size=", 9) != 0) {
+		err->col = (int)(opts - copy);
+		return sb_failx(err, EINVAL, "unknown dev option '%s' (expected shm-size=N)", opts);
+	}
+	if (opts && (r = parse_size_share(opts + 9, &size, err)) < 0) {
+		err->col = (int)(opts + 9 - copy) + (err->col > 0 ? err->col : 0);
+		return r;
+	}
+	r = add_mount(p, SB_MOUNT_DEV, NULL, *copy ? copy : "/dev", false, loc, err);
+	if (r == 0)
+		p->mounts[p->n_mounts - 1].size = size;
+	return r;
 }
 
 H(opt_rootfs)
@@ -587,34 +607,82 @@ H(opt_unset_env)
 
 /* ---- limits ---- */
 
+/*
+ * Every limit takes a value in a range that means something, or the word
+ * "unlimited", which lifts a limit a policy set (`--memory unlimited` after
+ * the default policy's cap). 0 is refused: it used to mean "no limit"
+ * silently, and `--pids 0` reads like "no processes".
+ */
+struct range {
+	const char *name;
+	uint64_t min, max;
+	const char *min_s, *max_s; /* as a user would write them */
+	int (*parse)(const char *, uint64_t *, struct sb_err *);
+};
+
+static const struct range r_memory = { "memory", 1ULL << 20, 1ULL << 60, "1M", "1E", parse_size_share };
+static const struct range r_pids = { "pids", 1, 4194304, "1", "4194304", parse_u64 };
+static const struct range r_cpu_time = { "cpu-time", 1000, 365ULL * 86400 * 1000000, "1ms", "365d", parse_time_us };
+static const struct range r_wall_time = { "wall-time", 1000, 365ULL * 86400 * 1000000, "1ms", "365d", parse_time_us };
+static const struct range r_cpus = { "cpus", 10, 4096000, "0.01", "4096", parse_milli };
+static const struct range r_output = { "output-limit", 1, 1ULL << 62, "1", "4E", parse_size };
+static const struct range r_open_files = { "open-files", 1, 1U << 30, "1", "1073741824", parse_u64 };
+static const struct range r_stack = { "stack", 16384, 1ULL << 62, "16K", "4E", parse_size };
+
+static int limit(const struct range *rg, const char *arg, uint64_t *ret, struct sb_err *err)
+{
+	uint64_t v;
+	int r;
+
+	if (strcmp(arg, "unlimited") == 0) {
+		*ret = 0;
+		return 0;
+	}
+	r = rg->parse(arg, &v, err);
+	if (r < 0)
+		return r;
+	if (v < rg->min || v > rg->max) {
+		err->col = 0;
+		return sb_failx(err, ERANGE, "%s '%s' is out of range: expected %s to %s, or 'unlimited'", rg->name, arg,
+				rg->min_s, rg->max_s);
+	}
+	*ret = v;
+	return 0;
+}
+
 H(opt_memory)
 {
 	(void)loc;
-	return parse_size(arg, &p->limits.memory, err);
+	return limit(&r_memory, arg, &p->limits.memory, err);
 }
 H(opt_pids)
 {
 	(void)loc;
-	return parse_u64(arg, &p->limits.pids, err);
+	return limit(&r_pids, arg, &p->limits.pids, err);
 }
 H(opt_cpu_time)
 {
 	(void)loc;
-	return parse_time_us(arg, &p->limits.cpu_time_us, err);
+	return limit(&r_cpu_time, arg, &p->limits.cpu_time_us, err);
 }
 H(opt_wall_time)
 {
 	(void)loc;
-	return parse_time_us(arg, &p->limits.wall_time_us, err);
+	return limit(&r_wall_time, arg, &p->limits.wall_time_us, err);
 }
 H(opt_cpus)
 {
 	(void)loc;
-	return parse_milli(arg, &p->limits.cpus_milli, err);
+	return limit(&r_cpus, arg, &p->limits.cpus_milli, err);
 }
 H(opt_cpuset)
 {
 	(void)loc;
+	if (strcmp(arg, "unlimited") == 0 || strcmp(arg, "any") == 0) {
+		free(p->limits.cpuset);
+		p->limits.cpuset = NULL;
+		return 0;
+	}
 	for (const char *c = arg; *c; c++)
 		if (!((*c >= '0' && *c <= '9') || *c == ',' || *c == '-')) {
 			err->col = (int)(c - arg);
@@ -627,22 +695,24 @@ H(opt_cpuset)
 H(opt_output_limit)
 {
 	(void)loc;
-	return parse_size(arg, &p->limits.output_limit, err);
+	return limit(&r_output, arg, &p->limits.output_limit, err);
 }
 H(opt_open_files)
 {
 	(void)loc;
-	return parse_u64(arg, &p->limits.open_files, err);
+	return limit(&r_open_files, arg, &p->limits.open_files, err);
 }
 H(opt_stack)
 {
 	(void)loc;
+	/* "unlimited" is a real setting here: RLIMIT_STACK infinity; "inherit"
+	 * lifts a policy's value (the caller's stack limit applies). */
 	p->limits.stack_unlimited = strcmp(arg, "unlimited") == 0;
-	if (p->limits.stack_unlimited) {
+	if (p->limits.stack_unlimited || strcmp(arg, "inherit") == 0) {
 		p->limits.stack = 0;
 		return 0;
 	}
-	return parse_size(arg, &p->limits.stack, err);
+	return limit(&r_stack, arg, &p->limits.stack, err);
 }
 H(opt_limits)
 {
@@ -764,7 +834,7 @@ static const struct sb_option table[] = {
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
 	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
 	L("proc", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_proc, "a fresh procfs at DST (default /proc)"),
-	L("dev", SB_ARG_OPTIONAL, true, "[DST]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm"),
+	L("dev", SB_ARG_OPTIONAL, true, "[DST][:shm-size=N]", "filesystem", opt_dev, "a minimal /dev at DST: null zero full random urandom tty pts shm (shm capped at N)"),
 	O("rootfs", SB_ARG_ONE, true, "DIR", "filesystem", opt_rootfs, "use DIR (read-only) as the root instead of an empty tmpfs"),
 	O("chdir", SB_ARG_ONE, true, "DIR", "filesystem", opt_chdir, "working directory inside (default /)"),
 	O("hostname", SB_ARG_ONE, false, "NAME", "filesystem", opt_hostname, "hostname inside (default sandbox)"),
@@ -792,18 +862,18 @@ static const struct sb_option table[] = {
 	L("time-offset", SB_ARG_ONE, false, "[CLOCK=][-]TIME", "process", opt_time_offset, "own time namespace: shift CLOCK (monotonic, boottime; both if omitted), e.g. boottime=24h"),
 	L("unset-env", SB_ARG_ONE, false, "NAME", "process", opt_unset_env, "remove NAME from the environment (the default PATH too)"),
 
-	O("memory", SB_ARG_ONE, false, "SIZE", "limits", opt_memory, "memory of the whole tree (swap included)"),
-	O("pids", SB_ARG_ONE, false, "N", "limits", opt_pids, "number of processes and threads"),
-	O("processes", SB_ARG_ONE, false, "N", "limits", opt_pids, "alias of pids"),
-	O("cpu-time", SB_ARG_ONE, false, "TIME", "limits", opt_cpu_time, "CPU time of the whole tree, e.g. 1.5s"),
-	O("wall-time", SB_ARG_ONE, false, "TIME", "limits", opt_wall_time, "wall-clock time from exec, e.g. 10s"),
-	O("cpus", SB_ARG_ONE, false, "F", "limits", opt_cpus, "CPU bandwidth in CPUs, e.g. 0.5"),
-	O("cpuset", SB_ARG_ONE, false, "LIST", "limits", opt_cpuset, "pin the run to these CPUs, e.g. 0 or 0-1"),
-	O("output-limit", SB_ARG_ONE, false, "SIZE", "limits", opt_output_limit, "bytes written to any one file, stdout/stderr included"),
-	O("open-files", SB_ARG_ONE, false, "N", "limits", opt_open_files, "open file descriptors"),
-	O("stack", SB_ARG_ONE, false, "SIZE|unlimited", "limits", opt_stack, "stack size"),
+	O("memory", SB_ARG_ONE, false, "SIZE|N%|unlimited", "limits", opt_memory, "memory of the whole tree (swap included); N% of this machine's RAM"),
+	O("pids", SB_ARG_ONE, false, "N|unlimited", "limits", opt_pids, "number of processes and threads"),
+	O("processes", SB_ARG_ONE, false, "N|unlimited", "limits", opt_pids, "alias of pids"),
+	O("cpu-time", SB_ARG_ONE, false, "TIME|unlimited", "limits", opt_cpu_time, "CPU time of the whole tree, e.g. 1.5s"),
+	O("wall-time", SB_ARG_ONE, false, "TIME|unlimited", "limits", opt_wall_time, "wall-clock time from exec, e.g. 10s"),
+	O("cpus", SB_ARG_ONE, false, "F|unlimited", "limits", opt_cpus, "CPU bandwidth in CPUs, e.g. 0.5"),
+	O("cpuset", SB_ARG_ONE, false, "LIST|any", "limits", opt_cpuset, "pin the run to these CPUs, e.g. 0 or 0-1"),
+	O("output-limit", SB_ARG_ONE, false, "SIZE|unlimited", "limits", opt_output_limit, "bytes written to any one file, stdout/stderr included"),
+	O("open-files", SB_ARG_ONE, false, "N|unlimited", "limits", opt_open_files, "open file descriptors"),
+	O("stack", SB_ARG_ONE, false, "SIZE|unlimited|inherit", "limits", opt_stack, "stack size"),
 	O("extra-time", SB_ARG_ONE, false, "TIME", "limits", opt_extra_time, "let a command over --cpu-time run this much longer before it is killed (still TO)"),
-	O("address-space", SB_ARG_ONE, false, "SIZE", "limits", opt_address_space, "address space of each process (RLIMIT_AS)"),
+	O("address-space", SB_ARG_ONE, false, "SIZE|unlimited", "limits", opt_address_space, "address space of each process (RLIMIT_AS)"),
 	O("limits", SB_ARG_ONE, false, "strict|best-effort", "limits", opt_limits, "best-effort: use rlimits where no cgroup can be had"),
 	O("cgroup", SB_ARG_ONE, false, "auto|required|off", "limits", opt_cgroup, "whether the run gets a cgroup of its own (auto: when useful and at hand)"),
 	O("cgroup-parent", SB_ARG_ONE, true, "PATH", "limits", opt_cgroup_parent, "delegated cgroup to create runs under"),

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "layers.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -128,7 +129,7 @@ static void report_exec(const struct sb_plan *p, int sync_fd)
 
 	if (clock_getcpuclockid(getppid(), &init_clock) == 0)
 		cpu += clock_ns(init_clock);
-	sync_send_times(sync_fd, SYNC_EXEC, 0, timens_host_monotonic(p, clock_ns(CLOCK_MONOTONIC)), cpu);
+	sync_send_exec(sync_fd, timens_host_monotonic(p, clock_ns(CLOCK_MONOTONIC)), cpu, cgroup_cpu_outside_ns());
 }
 
 static int setup_stdio(const struct payload_io *io, struct sb_err *err)

@@ -127,7 +127,16 @@ struct sb_sysrule {
 };
 
 /* How a limit ended up enforced; filled by cgroup/limits code for the report. */
-enum sb_enforce { SB_ENF_NONE = 0, SB_ENF_CGROUP, SB_ENF_RLIMIT, SB_ENF_LAUNCHER, SB_ENF_AFFINITY, SB_ENF_MAX };
+enum sb_enforce {
+	SB_ENF_NONE = 0,
+	SB_ENF_CGROUP, /* the run's cgroup */
+	SB_ENF_RLIMIT, /* a per-process rlimit */
+	SB_ENF_LAUNCHER, /* the launcher's own timer (wall time) */
+	SB_ENF_AFFINITY, /* a CPU affinity mask (cpuset without a cgroup) */
+	SB_ENF_SAMPLING, /* the launcher sampling the process tree, an rlimit behind it */
+	SB_ENF_RELAY, /* the launcher's output relay (pipes), RLIMIT_FSIZE on files */
+	SB_ENF_MAX,
+};
 
 /* Whether the run has a cgroup of its own ("cgroup auto|required|off"). */
 enum sb_cgroup_mode {
@@ -276,6 +285,7 @@ struct sb_plan {
 	 * (set by front ends; sandbox run reports it as a set-up error). */
 	bool exec_error_is_exit;
 	char *report_path; /* "-" = stderr */
+	unsigned closed_stdio; /* bit N: the caller started us with fd N closed (main.c); /dev/null stands in */
 	char *meta_path;
 
 	/* syscalls */

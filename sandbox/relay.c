@@ -18,7 +18,9 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -26,6 +28,14 @@
 /* Bigger than the default 64 KiB so a flood takes fewer wake-ups; the
  * kernel may refuse (pipe-user-pages-soft), which only costs speed. */
 #define RELAY_PIPE_SIZE (256 * 1024)
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void stream_init(struct relay_stream *s)
 {
@@ -121,6 +131,11 @@ int relay_prepare(const struct sb_plan *p, struct sb_relay *r, struct payload_io
 	return rc;
 }
 
+bool relay_active(const struct sb_relay *r)
+{
+	return r->s[1].buf || r->s[2].buf;
+}
+
 void relay_child(struct sb_relay *r)
 {
 	for (int i = 1; i < 3; i++)
@@ -202,6 +217,7 @@ static void pump_out(struct relay_stream *s, size_t max)
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 		/* The reader went away: drop what we hold and let the payload
 		 * see EPIPE, as it would have without us. */
+		s->dropped += s->len - s->off;
 		s->off = s->len;
 		stop_reading(s);
 	}
@@ -227,38 +243,102 @@ static uint64_t file_bytes(const struct relay_stream *s)
 	return end >= s->start_off ? (uint64_t)(end - s->start_off) : 0;
 }
 
-/* Everything the payload wrote is in the pipe now (its processes are
- * gone): pass it on with ordinary blocking writes. EAGAIN means a writer
- * we do not know of still holds the pipe: stop rather than wait for it. */
-static bool drain(struct sb_relay *r, struct relay_stream *s)
+/* Left-over output once the run is over, for a reader that is slow or
+ * gone: pass it on without ever blocking, while the reader takes bytes;
+ * once it has taken none for RELAY_GRACE_MS (or the total passes
+ * RELAY_GRACE_MAX_MS, or the caller sends a signal), drop the rest and
+ * count it. The run's figures are final before this starts. */
+#define RELAY_GRACE_MS 2000
+#define RELAY_GRACE_MAX_MS 10000
+
+/* Refill s->buf from our pipe; false when nothing more will come. EAGAIN
+ * means a writer we do not know of still holds the pipe: do not wait. */
+static bool refill(struct sb_relay *r, struct relay_stream *s, bool *cut)
 {
+	ssize_t n;
+
+	if (s->in < 0)
+		return false;
+	n = read(s->in, s->buf, RELAY_BUF);
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n <= 0) {
+		stop_reading(s);
+		return false;
+	}
+	*cut |= accept_bytes(r, s, (size_t)n);
+	return true;
+}
+
+static bool pending(const struct relay_stream *s)
+{
+	return s->buf && (s->len > s->off || s->in >= 0);
+}
+
+/* Count and forget what a stream still holds: our buffer and our pipe. */
+static void drop(struct relay_stream *s)
+{
+	int queued = 0;
+
+	s->dropped += s->len - s->off;
+	s->len = s->off = 0;
+	if (s->in >= 0 && ioctl(s->in, FIONREAD, &queued) == 0 && queued > 0)
+		s->dropped += (uint64_t)queued;
+	stop_reading(s);
+}
+
+static bool drain(struct sb_relay *r, int stop_fd)
+{
+	long long start = now_ms(), last = start;
 	bool cut = false;
 
 	for (;;) {
-		while (s->len > s->off)
-			pump_out(s, s->len - s->off);
-		if (s->in < 0)
-			return cut;
-		ssize_t n = read(s->in, s->buf, RELAY_BUF);
+		struct pollfd pfd[3] = { { .fd = stop_fd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 } };
+		long long t = now_ms(), wait = last + RELAY_GRACE_MS - t;
+		bool any = false;
 
-		if (n > 0)
-			cut |= accept_bytes(r, s, (size_t)n);
-		else if (n < 0 && errno == EINTR)
-			continue;
-		else
-			stop_reading(s);
+		for (int i = 1; i < 3; i++) {
+			struct relay_stream *s = &r->s[i];
+
+			while (s->buf && s->len == s->off && refill(r, s, &cut))
+				;
+			if (s->buf && s->len > s->off) {
+				pfd[i] = (struct pollfd){ .fd = s->out, .events = POLLOUT };
+				any = true;
+			}
+		}
+		if (!any)
+			return cut;
+		if (start + RELAY_GRACE_MAX_MS - t < wait)
+			wait = start + RELAY_GRACE_MAX_MS - t;
+		if (wait <= 0 || poll(pfd, 3, (int)wait) <= 0 || (pfd[0].revents & POLLIN))
+			break;
+		for (int i = 1; i < 3; i++) {
+			struct relay_stream *s = &r->s[i];
+			size_t before = s->off;
+
+			if (pfd[i].revents & (POLLOUT | POLLERR | POLLHUP))
+				pump_out(s, PIPE_BUF);
+			if (s->off != before || s->len == 0)
+				last = now_ms();
+		}
 	}
+	for (int i = 1; i < 3; i++)
+		if (pending(&r->s[i]))
+			drop(&r->s[i]);
+	return cut;
 }
 
-void relay_finish(struct sb_relay *r, struct sb_result *res)
+void relay_finish(struct sb_relay *r, struct sb_result *res, int stop_fd)
 {
 	uint64_t *bytes[3] = { NULL, &res->stdout_bytes, &res->stderr_bytes };
 
+	if (drain(r, stop_fd))
+		res->output_exceeded = true;
 	for (int i = 1; i < 3; i++) {
 		struct relay_stream *s = &r->s[i];
 
-		if (s->buf && drain(r, s))
-			res->output_exceeded = true;
+		res->output_dropped_bytes += s->dropped;
 		if (s->count_fd >= 0 && s->measured)
 			*bytes[i] = file_bytes(s);
 		else

@@ -26,6 +26,7 @@ struct relay_stream {
 	uint64_t passed; /* bytes accepted (never more than the limit) */
 	bool measured; /* passed (or the offset) is a real figure */
 	size_t len, off; /* buffered bytes not yet written to out */
+	uint64_t dropped; /* left over after the run for a reader that took none */
 	char *buf;
 };
 
@@ -40,6 +41,9 @@ void relay_init(struct sb_relay *r);
 /* Launcher, before clone, after io's files are open: put a pipe in front of
  * each stdout/stderr that needs one; io->fd[] then names the write ends. */
 int relay_prepare(const struct sb_plan *p, struct sb_relay *r, struct payload_io *io, struct sb_err *err);
+
+/* Whether stdout or stderr goes through the relay. */
+bool relay_active(const struct sb_relay *r);
 
 /* The clone's child (init), first thing: drop the read ends. A copy held
  * in the sandbox would keep a pipe alive whose reader went away, and the
@@ -56,8 +60,10 @@ int relay_poll_fd(const struct sb_relay *r, int i, short *events);
  * the output limit was just exceeded (the run must be killed). */
 bool relay_pump(struct sb_relay *r, int i);
 
-/* Launcher, after the sandbox is gone: copy what is left in the pipes,
- * and fill res->stdout_bytes/stderr_bytes. */
-void relay_finish(struct sb_relay *r, struct sb_result *res);
+/* Launcher, after the sandbox is gone: pass on what is left in the pipes
+ * without blocking, while the reader takes it (a grace of 2 s without
+ * progress, 10 s at most; stop_fd readable, a signal, ends it at once);
+ * drop the rest into res->output_dropped_bytes; fill stdout/stderr_bytes. */
+void relay_finish(struct sb_relay *r, struct sb_result *res, int stop_fd);
 
 void relay_release(struct sb_relay *r);

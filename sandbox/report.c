@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "observe.h"
+#include "util.h"
 
 static const char *const status_names[SB_ST_MAX] = {
 	[SB_ST_OK] = "OK", [SB_ST_RE] = "RE", [SB_ST_SG] = "SG", [SB_ST_TO] = "TO",
@@ -21,7 +22,8 @@ static const char *const status_names[SB_ST_MAX] = {
 
 static const char *const enforce_names[SB_ENF_MAX] = {
 	[SB_ENF_NONE] = "none", [SB_ENF_CGROUP] = "cgroup", [SB_ENF_RLIMIT] = "rlimit",
-	[SB_ENF_LAUNCHER] = "launcher", [SB_ENF_AFFINITY] = "affinity",
+	[SB_ENF_LAUNCHER] = "launcher", [SB_ENF_AFFINITY] = "affinity", [SB_ENF_SAMPLING] = "sampling",
+	[SB_ENF_RELAY] = "relay",
 };
 
 static const char *const wall_names[SB_WALL_MAX] = {
@@ -58,26 +60,34 @@ static uint64_t meta_ms(double s)
 	return s > 0 ? (uint64_t)(s * 1000.0 + 1e-6) : 0;
 }
 
-void report_verdict(const struct sb_plan *p, struct sb_result *res)
+/* Limits the figures show were passed, whatever enforced them (or failed
+ * to): a judge acts on the verdict without reading the figures. */
+static void over_by_figures(const struct sb_plan *p, struct sb_result *res)
 {
-	int st = res->wait_status;
-	if (res->status == SB_ST_XX)
-		return;
-	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
-	res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-	/* RLIMIT_CPU, the best-effort stand-in for --cpu-time, ends a process
-	 * with SIGXCPU (or SIGKILL at the hard limit): that is the time limit. */
-	if (res->timeout == SB_TO_NONE && p->limits.cpu_time_us && res->signal == SIGXCPU)
-		res->timeout = SB_TO_CPU;
+	const struct sb_limits *l = &p->limits;
+
 	/* A time over its limit is TO even when the command ended first
 	 * (--extra-time lets it run on; isolate's rule), compared at the
 	 * millisecond precision of the meta file, CPU before wall. */
-	if (res->timeout == SB_TO_NONE && p->limits.cpu_time_us &&
-	    meta_ms(res->cpu_time_s) > p->limits.cpu_time_us / 1000)
+	if (res->timeout == SB_TO_NONE && l->cpu_time_us && meta_ms(res->cpu_time_s) > l->cpu_time_us / 1000)
 		res->timeout = SB_TO_CPU;
-	if (res->timeout == SB_TO_NONE && p->limits.wall_time_us &&
-	    meta_ms(res->wall_time_s) > p->limits.wall_time_us / 1000)
+	if (res->timeout == SB_TO_NONE && l->wall_time_us && meta_ms(res->wall_time_s) > l->wall_time_us / 1000)
 		res->timeout = SB_TO_WALL;
+	/* The sampled tree memory, not memory_peak_bytes: that may hold a
+	 * largest process's page-cache-inclusive RSS, and a cgroup's peak
+	 * never passes its limit (its OOM events tell instead). */
+	if (l->memory && res->memory_sampled_bytes > l->memory)
+		res->memory_exceeded = true;
+	if (l->output_limit && res->stdout_bytes != SB_BYTES_UNKNOWN && res->stdout_bytes > l->output_limit)
+		res->output_exceeded = true;
+	if (l->output_limit && res->stderr_bytes != SB_BYTES_UNKNOWN && res->stderr_bytes > l->output_limit)
+		res->output_exceeded = true;
+}
+
+static void describe(const struct sb_plan *p, struct sb_result *res)
+{
+	size_t n;
+
 	if (res->timeout != SB_TO_NONE) {
 		res->status = SB_ST_TO;
 		snprintf(res->message, sizeof(res->message), "%s time limit exceeded",
@@ -99,6 +109,26 @@ void report_verdict(const struct sb_plan *p, struct sb_result *res)
 	} else {
 		res->status = SB_ST_OK;
 	}
+	n = strlen(res->message);
+	if (res->pids_exhausted)
+		snprintf(res->message + n, sizeof(res->message) - n, "%sthe process limit (pids %llu) was reached",
+			 n ? "; " : "", (unsigned long long)p->limits.pids);
+}
+
+void report_verdict(const struct sb_plan *p, struct sb_result *res)
+{
+	int st = res->wait_status;
+
+	if (res->status == SB_ST_XX)
+		return;
+	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	/* RLIMIT_CPU, the backstop for --cpu-time without a cgroup, ends a
+	 * process with SIGXCPU (or SIGKILL at the hard limit): a time limit. */
+	if (res->timeout == SB_TO_NONE && p->limits.cpu_time_us && res->signal == SIGXCPU)
+		res->timeout = SB_TO_CPU;
+	over_by_figures(p, res);
+	describe(p, res);
 }
 
 void report_error(const struct sb_err *err)
@@ -120,9 +150,17 @@ int report_exit_code(const struct sb_result *res)
 		}
 		return 125;
 	}
+	/* A time limit is 137 (the launcher's SIGKILL) however it showed:
+	 * RLIMIT_CPU's SIGXCPU, or figures over the limit at a normal exit. */
+	if (res->status == SB_ST_TO)
+		return 128 + SIGKILL;
+	/* The relay's cut closes the pipe: the command may die of SIGPIPE
+	 * before the launcher's SIGKILL lands. Either way the limit ended it. */
+	if (res->status == SB_ST_OL && res->signal == SIGPIPE)
+		return 128 + SIGKILL;
 	if (res->signal)
 		return 128 + res->signal;
-	if (res->status == SB_ST_TO || res->status == SB_ST_ML || res->status == SB_ST_OL)
+	if (res->status == SB_ST_ML || res->status == SB_ST_OL)
 		return res->exit_code ? res->exit_code : 128 + SIGKILL;
 	return res->exit_code;
 }
@@ -244,9 +282,16 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	fprintf(f, "  \"cpu_time_s\": %.6f,\n  \"cpu_user_s\": %.6f,\n  \"cpu_sys_s\": %.6f,\n", res->cpu_time_s, res->cpu_user_s, res->cpu_sys_s);
 	fprintf(f, "  \"wall_time_s\": %.6f,\n", res->wall_time_s);
 	fprintf(f, "  \"memory_peak_bytes\": %llu,\n  \"oom_killed\": %s,\n", (unsigned long long)res->memory_peak_bytes, res->oom_killed ? "true" : "false");
+	fprintf(f, "  \"pids_exhausted\": %s,\n", res->pids_exhausted ? "true" : "false");
 	fprintf(f, "  \"csw_voluntary\": %llu,\n  \"csw_forced\": %llu,\n", (unsigned long long)res->csw_voluntary, (unsigned long long)res->csw_forced);
 	json_bytes(f, "stdout_bytes", res->stdout_bytes);
 	json_bytes(f, "stderr_bytes", res->stderr_bytes);
+	fprintf(f, "  \"output_dropped_bytes\": %llu,\n", (unsigned long long)res->output_dropped_bytes);
+	fputs("  \"closed_stdio\": [", f);
+	for (int i = 0, n = 0; i < 3; i++)
+		if (p->closed_stdio & (1u << i))
+			fprintf(f, "%s\"%s\"", n++ ? ", " : "", (const char *const[]){ "stdin", "stdout", "stderr" }[i]);
+	fputs("],\n", f);
 	if (res->cgroup_version)
 		fprintf(f, "  \"cgroup\": \"v%c\",\n", res->cgroup_version);
 	else
@@ -353,20 +398,24 @@ static void write_meta(FILE *f, const struct sb_result *res)
 		fprintf(f, "status:%s\nmessage:%s\n", st, msg);
 }
 
-static int write_to(const char *path, void (*fn)(FILE *, const struct sb_plan *, const struct sb_result *),
-		    const struct sb_plan *p, const struct sb_result *res)
+/* Format with fn into memory, then hand the bytes to the result file in
+ * one piece (report_out.c writes, checks and renames). */
+static int emit(struct report_file *f, const char *what,
+		void (*fn)(FILE *, const struct sb_plan *, const struct sb_result *),
+		const struct sb_plan *p, const struct sb_result *res, struct sb_err *err)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stderr : fopen(path, "we");
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int r;
 
-	if (!f) {
-		fprintf(stderr, "sandbox: cannot write '%s': %s\n", path, strerror(errno));
-		return -errno;
-	}
-	fn(f, p, res);
-	if (f != stderr && fclose(f) != 0)
-		return -errno;
-	fflush(f == stderr ? stderr : NULL);
-	return 0;
+	if (!m)
+		return sb_fail(err, errno, "format %s", what);
+	fn(m, p, res);
+	r = fclose(m);
+	if (r != 0 || !text)
+		return sb_fail(err, ENOMEM, "format %s", what);
+	return report_out_commit(f, text, len, what, err);
 }
 
 static void meta_adapter(FILE *f, const struct sb_plan *p, const struct sb_result *res)
@@ -386,15 +435,17 @@ static void print_denied(const struct sb_result *res)
 	fputc('\n', stderr);
 }
 
-int report_write(const struct sb_plan *p, const struct sb_result *res)
+int report_write(const struct sb_plan *p, const struct sb_result *res, struct sb_report_out *o, struct sb_err *err)
 {
-	int r = 0;
+	int r;
 
 	print_denied(res);
-
-	if (p->report_path)
-		r = write_to(p->report_path, write_json, p, res);
-	if (p->meta_path && write_to(p->meta_path, meta_adapter, p, res) < 0)
-		r = -EIO;
-	return r;
+	fflush(stderr);
+	if (!o->opened && (r = report_out_open(p, o, err)) < 0)
+		return r;
+	if (p->report_path && (r = emit(&o->f[0], "--report", write_json, p, res, err)) < 0)
+		return r;
+	if (p->meta_path && (r = emit(&o->f[1], "--meta", meta_adapter, p, res, err)) < 0)
+		return r;
+	return 0;
 }

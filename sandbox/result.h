@@ -63,8 +63,12 @@ struct sb_result {
 	double cpu_time_s, cpu_user_s, cpu_sys_s, wall_time_s;
 	uint64_t memory_peak_bytes;
 	uint64_t max_rss_bytes; /* the largest process's peak RSS (rusage), whatever the cgroup says */
+	uint64_t memory_sampled_bytes; /* without a cgroup: the sampled tree peak (tree.c) */
+	unsigned tasks_peak; /* without a cgroup: most processes + threads seen at once */
+	bool pids_exhausted; /* a fork failed at the pids limit (cgroup events, or sampled) */
 	uint64_t csw_voluntary, csw_forced;
 	uint64_t stdout_bytes, stderr_bytes; /* SB_BYTES_UNKNOWN when not measured */
+	uint64_t output_dropped_bytes; /* relayed output a stalled reader never took */
 
 	char cgroup_version; /* '1', '2' or 0 when no cgroup was used */
 	struct sb_enforcement enf;

@@ -37,6 +37,13 @@ int sync_send_times(int fd, enum sync_type type, int errnum, uint64_t t_ns, uint
 	return send_msg(fd, &m);
 }
 
+int sync_send_exec(int fd, uint64_t t_ns, uint64_t cpu_ns, uint64_t cpu_outside_ns)
+{
+	struct sync_msg m = { .type = SYNC_EXEC, .t_ns = t_ns, .cpu_ns = cpu_ns, .cpu_outside_ns = cpu_outside_ns };
+
+	return send_msg(fd, &m);
+}
+
 int sync_send_err(int fd, const struct sb_err *err)
 {
 	struct sync_msg m = { .type = SYNC_ERROR, .errnum = err->errnum, .kind = err->kind };

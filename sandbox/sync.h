@@ -28,6 +28,7 @@ struct sync_msg {
 	 * execve (SYNC_EXEC) or the last process was reaped (SYNC_EXIT), and
 	 * the CPU init and the payload used for set-up (SYNC_EXEC). */
 	uint64_t t_ns, cpu_ns;
+	uint64_t cpu_outside_ns; /* SYNC_EXEC: the part of cpu_ns init spent before it joined the run's cgroup */
 	char text[SB_ERR_MSG];
 };
 
@@ -36,6 +37,9 @@ int sync_send(int fd, enum sync_type type, int errnum, const char *text);
 int sync_send_err(int fd, const struct sb_err *err);
 /* SYNC_EXEC and SYNC_EXIT with their measurements. */
 int sync_send_times(int fd, enum sync_type type, int errnum, uint64_t t_ns, uint64_t cpu_ns);
+/* SYNC_EXEC: the exec instant, the set-up CPU and the part of it spent
+ * outside the run's cgroup. */
+int sync_send_exec(int fd, uint64_t t_ns, uint64_t cpu_ns, uint64_t cpu_outside_ns);
 int sync_recv(int fd, struct sync_msg *m);
 /* Same, but -EAGAIN instead of blocking when no message is queued. */
 int sync_recv_nowait(int fd, struct sync_msg *m);

@@ -233,20 +233,69 @@ static int map_subids(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 	return r < 0 ? r : ru < 0 ? ru : rg;
 }
 
+/* Whether map is the one line "X ID 1" (the caller's own id, which needs
+ * no privilege to map). */
+static bool own_id_only(const char *map, unsigned long id)
+{
+	unsigned long in, out, n;
+	int used = 0;
+
+	return sscanf(map, "%lu %lu %lu %n", &in, &out, &n, &used) == 3 && !map[used] && out == id && n == 1;
+}
+
+/* newuidmap/newgidmap PID IN OUT COUNT... for ranges of subordinate ids
+ * (the setuid helpers check them against /etc/subuid, /etc/subgid). */
+static int map_helper(const char *name, pid_t pid, const char *map, struct sb_err *err)
+{
+	char text[1024], pidstr[16], *argv[3 * 40 + 3], *save = NULL;
+	const char *path = helper_path(name);
+	char *const envp[] = { NULL };
+	size_t n = 0;
+	pid_t child;
+	int st, r;
+
+	if (!path) {
+		r = sb_failx(err, ENOENT, "user namespace maps with ranges need %s, which is not installed", name);
+		sb_hint(err, "install the uidmap package (apt-get install uidmap)");
+		return r;
+	}
+	snprintf(text, sizeof(text), "%s", map);
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	argv[n++] = (char *)name;
+	argv[n++] = pidstr;
+	for (char *w = strtok_r(text, " \t\n", &save); w && n < ELEMENTSOF(argv) - 1; w = strtok_r(NULL, " \t\n", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	r = posix_spawn(&child, path, NULL, NULL, argv, envp);
+	if (r != 0)
+		return sb_fail(err, r, "run %s", path);
+	while (waitpid(child, &st, 0) < 0)
+		if (errno != EINTR)
+			return sb_fail(err, errno, "wait for %s", name);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	r = sb_failx(err, EPERM, "%s refused the map '%.*s...' (see its message above)", name, (int)strcspn(map, "\n"), map);
+	sb_hint(err, "the ranges must be yours in /etc/subuid and /etc/subgid (usermod --add-subuids)");
+	return r;
+}
+
 /* The plan's own maps (an OCI config's uidMappings), "IN OUT COUNT"
- * lines. One line of the caller's own ids needs no privilege; ranges need
- * root or newuidmap/newgidmap. */
+ * lines: written directly by root, or when they map the caller's own ids
+ * alone; through newuidmap/newgidmap otherwise. */
 static int write_maps(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 {
+	const char *gmap = p->ns.gid_map ? p->ns.gid_map : p->ns.uid_map;
 	int r;
 
+	if (getuid() != 0 && !(own_id_only(p->ns.uid_map, getuid()) && own_id_only(gmap, getgid()))) {
+		r = map_helper("newuidmap", pid, p->ns.uid_map, err);
+		return r < 0 ? r : map_helper("newgidmap", pid, gmap, err);
+	}
 	if (getuid() != 0 && (r = write_file(pid, "setgroups", "deny", err)) < 0)
 		return r;
 	r = write_file(pid, "uid_map", p->ns.uid_map, err);
 	if (r == 0)
-		r = write_file(pid, "gid_map", p->ns.gid_map ? p->ns.gid_map : p->ns.uid_map, err);
-	if (r == -EPERM && getuid() != 0)
-		sb_hint(err, "without root only one line mapping your own uid (and gid) can be written");
+		r = write_file(pid, "gid_map", gmap, err);
 	return r;
 }
 

@@ -126,6 +126,29 @@ int parse_size(const char *s, uint64_t *ret, struct sb_err *err)
 	return sb_failx(err, EINVAL, "'%s' has an unknown size suffix '%s' (expected K, M, G or T)", s, unit);
 }
 
+int parse_size_share(const char *s, uint64_t *ret, struct sb_err *err)
+{
+	size_t len = s ? strlen(s) : 0;
+	uint64_t milli, ram;
+	const char *unit;
+	long pages, page;
+
+	if (len == 0 || s[len - 1] != '%')
+		return parse_size(s, ret, err);
+	if (parse_decimal(s, 3, &milli, &unit) < 0 || strcmp(unit, "%") != 0 || milli == 0 || milli > 100000) {
+		err->col = 0;
+		return sb_failx(err, EINVAL, "'%s' is not a share of memory (expected 1%% to 100%%, e.g. 50%%)", s);
+	}
+	pages = sysconf(_SC_PHYS_PAGES);
+	page = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || page <= 0)
+		return sb_failx(err, ENOSYS, "cannot tell this machine's memory size for '%s'", s);
+	ram = (uint64_t)pages * (uint64_t)page;
+	/* milli is thousandths of a percent: ram * milli / 100000, page-aligned. */
+	*ret = (uint64_t)((unsigned __int128)ram * milli / 100000) & ~(uint64_t)(page - 1);
+	return 0;
+}
+
 int parse_time_us(const char *s, uint64_t *ret, struct sb_err *err)
 {
 	static const struct {

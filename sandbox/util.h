@@ -51,6 +51,10 @@ int parse_u64(const char *s, uint64_t *ret, struct sb_err *err);
  * accepted here (callers handle it). */
 int parse_size(const char *s, uint64_t *ret, struct sb_err *err);
 
+/* parse_size, or "N%" of this machine's physical memory (page-aligned),
+ * for limits that should scale with the machine: "memory 50%". */
+int parse_size_share(const char *s, uint64_t *ret, struct sb_err *err);
+
 /* "1.5s", "250ms", "2m", "100us", "3" (seconds) -> microseconds. */
 int parse_time_us(const char *s, uint64_t *ret, struct sb_err *err);
 

@@ -29,7 +29,7 @@ cp "$src/sandbox" "$d/"
 ln -s sandbox "$d/isolate"
 cp "$src"/tests/helpers/* "$d/helpers/"
 cp "$src"/tests/integ_test_limits "$src"/tests/integ_test_core "$src"/tests/integ_test_seccomp_hardening \
-	"$src"/tests/integ_test_ebpf "$src"/tests/integ_test_isolate "$d/"
+	"$src"/tests/integ_test_ebpf "$src"/tests/integ_test_isolate "$src"/tests/integ_test_verdicts "$d/"
 chmod -R a+rX "$d"
 chmod 1777 "$d"
 echo "guest: $(uname -r), $(stat -fc %T /sys/fs/cgroup), test cgroup $SANDBOX_TEST_CGROUP"
@@ -39,7 +39,7 @@ subids=""
 if command -v newuidmap >/dev/null && grep -q "^$(id -nu "$SANDBOX_TEST_UID"):" /etc/subuid 2>/dev/null; then
 	subids=1
 fi
-for t in integ_test_limits integ_test_core integ_test_seccomp_hardening integ_test_isolate; do
+for t in integ_test_limits integ_test_verdicts integ_test_core integ_test_seccomp_hardening integ_test_isolate; do
 	# The test runner itself lives in the scope, so do the delegation dance
 	# for it: runner into a leaf, controllers on, runs under a sibling.
 	as-test-user env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \

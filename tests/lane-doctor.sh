@@ -47,11 +47,11 @@ has "$out" '"cgroup": {"state": "missing"' || has "$out" '"cgroup": {"state": "d
 has "$out" 'Delegate=yes' || fail "no v2 delegation fix: $out"
 has "$out" '"judge": {"verdict": "best-effort"' || fail "judge not best-effort: $out"
 # A delegated scope that still holds another process: doctor says why not,
-# and a judged run there indeed falls back to rlimits.
+# and a judged run there indeed falls back to the launcher's sampling.
 both=$(as-test-user sh -c "sleep 60 & p=\$!; $d/sandbox doctor --json; $d/sandbox run --policy judge --chdir / --report - -- /bin/true 2>&1; kill \$p")
 has "$both" 'holds other processes' || fail "busy scope not reported: $both"
 has "$both" '"judge": {"verdict": "best-effort"' || fail "judge not best-effort in a busy scope: $both"
-has "$both" '"memory_bytes": {"value": 268435456, "enforced_by": "rlimit"}' || fail "the run in a busy scope: $both"
+has "$both" '"memory_bytes": {"value": 268435456, "enforced_by": "sampling"}' || fail "the run in a busy scope: $both"
 # User namespaces off, by the sysctl an admin would use.
 old=$(cat /proc/sys/user/max_user_namespaces)
 sysctl -qw user.max_user_namespaces=0

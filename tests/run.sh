@@ -2,9 +2,12 @@
 # make test: unit tests, then integration tests that run the built binary as
 # an unprivileged user from a fresh temp dir that user can read (CI's clone
 # may sit under a mode-0700 home), then the cgroup v2 lane in a VM.
-# Usage: tests/run.sh BUILD_DIR
+# Usage: tests/run.sh BUILD_DIR [PATTERN]
+# With PATTERN (a shell glob such as 'integ_test_verdicts' or '*limits*'),
+# only the test programs and lanes whose names match run: for development.
 set -u
 build=${1:-build}
+only=${2:-*}
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
 
@@ -46,17 +49,20 @@ done
 echo "== unit tests"
 for t in "$top/$build"/tests/test_*; do
 	[ -x "$t" ] || continue
+	case $(basename "$t") in $only) ;; *) continue ;; esac
 	"$t" --jobs 2 || fail=1
 done
 
 echo "== integration tests (as uid $SANDBOX_TEST_UID, from $dir)"
 for t in "$top/$build"/tests/integ_*; do
 	[ -x "$t" ] || continue
+	case $(basename "$t") in $only) ;; *) continue ;; esac
 	"$t" --jobs 2 || fail=1
 done
 
 for s in "$top"/tests/lane-*.sh; do
 	[ -f "$s" ] || continue
+	case $(basename "$s" .sh) in $only) ;; *) continue ;; esac
 	echo "== $(basename "$s")"
 	sh "$s" "$build" || fail=1
 done

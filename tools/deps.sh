@@ -1,8 +1,12 @@
 #!/bin/sh
-# Install the Debian packages the build, tests and benches need. As root
-# they are installed with apt-get; otherwise the exact command is printed.
-# One package per line, grouped by who needs it, so additions merge cleanly.
-PKGS="
+# Install the Debian packages a make target needs. As root they are
+# installed with apt-get; otherwise the exact command is printed.
+# Usage: tools/deps.sh [TARGET]   (all, demo, install: the build only;
+# test, asan, fuzz: also what the tests drive; bench: also the peers it
+# is measured against). One package per line, so additions merge cleanly.
+
+# The build: compiler, the libraries linked statically, the eBPF toolchain.
+BUILD="
 gcc
 make
 pkg-config
@@ -14,14 +18,17 @@ libelf-dev
 zlib1g-dev
 clang
 bpftool
+"
+# make test: the test framework, the fuzzer's runtime, and the real parts
+# the tests drive (helpers, engines, user-mode network, nftables, runc as
+# the reference runtime, a busybox-static image).
+TEST="
 libclang-rt-14-dev
 libcriterion-dev
 bubblewrap
 iproute2
 python3
 util-linux
-hyperfine
-strace
 uidmap
 passt
 nftables
@@ -31,6 +38,16 @@ containerd
 runc
 crun
 "
+# make bench: tools the benches time or compare with.
+BENCH="
+hyperfine
+strace
+"
+case ${1:-all} in
+test | asan | fuzz) PKGS="$BUILD $TEST" ;;
+bench) PKGS="$BUILD $TEST $BENCH" ;;
+*) PKGS="$BUILD" ;;
+esac
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

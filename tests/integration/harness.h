@@ -248,3 +248,72 @@ static inline const char *sb_user_dir(const char *name)
 		cr_assert_fail("chown %s", path);
 	return path;
 }
+
+/* sandbox run --ro-bind HELPERS:/h --report - [opts...] -- cmd... as the
+ * test user: the report lands in o->err after the command's stderr. */
+static inline void sb_judged(struct sb_out *o, const char *const *opts, const char *const *cmd)
+{
+	const char *argv[SB_MAX_ARGS];
+	char bind[4200];
+	size_t n = 0;
+
+	snprintf(bind, sizeof(bind), "%s:/h", sb_env("SANDBOX_HELPERS", "build/tests/helpers"));
+	argv[n++] = sb_bin();
+	argv[n++] = "run";
+	argv[n++] = "--ro-bind";
+	argv[n++] = bind;
+	argv[n++] = "--report";
+	argv[n++] = "-";
+	for (; opts && *opts && n < SB_MAX_ARGS - 40; opts++)
+		argv[n++] = *opts;
+	argv[n++] = "--";
+	for (; *cmd && n < SB_MAX_ARGS - 1; cmd++)
+		argv[n++] = *cmd;
+	argv[n] = NULL;
+	sb_exec(SB_AS_USER, argv, NULL, 90, o);
+}
+
+/* The number after "KEY": in a JSON report's text. */
+static inline double sb_json_num(const char *text, const char *key)
+{
+	char pat[64];
+	const char *at;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	at = strstr(text, pat);
+	cr_assert(at, "report lacks %s:\n%s", key, text);
+	return atof(at + strlen(pat));
+}
+
+/* A file's text in a static buffer, or NULL. */
+static inline char *sb_slurp(const char *path)
+{
+	static char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* A process's start time (/proc/PID/stat field 22), 0 when it is gone: a
+ * run's cgroup is named "sandbox-PID-START" after its launcher. */
+static inline unsigned long long sb_start_time(long pid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}

@@ -81,6 +81,25 @@ static void assert_parent_clean(const char *parent)
 	cr_assert(strstr(out, "sb_") == NULL, "programs left attached to %s:\n%s", parent, out);
 }
 
+/* The run cgroup "sandbox-PID-START" of launcher pid in parent, if any. */
+static bool run_dir(const char *parent, pid_t pid, char *buf, size_t len)
+{
+	char prefix[32];
+	struct dirent *de;
+	DIR *d = opendir(parent);
+	bool found = false;
+
+	snprintf(prefix, sizeof(prefix), "sandbox-%d-", (int)pid);
+	while (d && !found && (de = readdir(d)))
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+			snprintf(buf, len, "%s/%s", parent, de->d_name);
+			found = true;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* No run cgroup whose launcher is gone is left in the parent, and no
  * program of ours is attached to the parent. */
 static void assert_no_stale(void)
@@ -242,17 +261,19 @@ Test(ebpf, sigkilled_launcher_leaves_nothing_after_next_run, .timeout = 60)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(null, 2);
-		execl(sb_bin(), sb_bin(), "run", "--ebpf", "required", "--", "/bin/sleep", "30", (char *)NULL);
+		/* No limits: no cgroup of the cgroup layer, the eBPF layer's own. */
+		execl(sb_bin(), sb_bin(), "run", "--ebpf", "required", "--memory", "unlimited", "--pids", "unlimited",
+		      "--", "/bin/sleep", "30", (char *)NULL);
 		_exit(97);
 	}
-	snprintf(dir, sizeof(dir), "%s/sandbox-%d", parent, (int)pid);
-	for (int i = 0; i < 200 && access(dir, F_OK) < 0; i++)
+	dir[0] = '\0';
+	for (int i = 0; i < 200 && !run_dir(parent, pid, dir, sizeof(dir)); i++)
 		usleep(20000);
 	cr_assert(access(dir, F_OK) == 0, "the run's cgroup %s never appeared", dir);
 	usleep(200000);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	sb_run_root(&o, "--ebpf", "required", "--", "/bin/true", NULL);
+	sb_run_root(&o, "--ebpf", "required", "--memory", "unlimited", "--pids", "unlimited", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
 	for (int i = 0; i < 100 && access(dir, F_OK) == 0; i++)
 		usleep(20000);

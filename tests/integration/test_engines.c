@@ -94,13 +94,15 @@ Test(engines, podman_detach_exec_stop_rm, .fini = pod_cleanup)
 	need_podman();
 	pod_sh(&o, "set -e; $P --runtime $R run -d --name sbx-life --network none $I sleep 1000 >/dev/null; "
 		   "$P --runtime $R exec sbx-life sh -c 'echo exec-ok; ps -o comm | grep -c sleep'; "
+		   "$P --runtime $R exec -t sbx-life tty; "
 		   "st=0; $P --runtime $R exec sbx-life sh -c 'exit 3' || st=$?; echo exec-status=$st; "
 		   "$P --runtime $R inspect -f '{{.State.Status}}' sbx-life; "
 		   "$P --runtime $R stop -t 5 sbx-life >/dev/null; "
 		   "$P --runtime $R inspect -f '{{.State.Status}} {{.State.ExitCode}}' sbx-life; "
 		   "$P --runtime $R rm sbx-life >/dev/null; echo removed");
 	sb_assert_status(&o, 0);
-	sb_assert_out_has(&o, "exec-ok\n1\nexec-status=3\nrunning\n");
+	sb_assert_out_has(&o, "exec-ok\n1\n/dev/pts/");
+	sb_assert_out_has(&o, "exec-status=3\nrunning\n");
 	/* stop's SIGTERM reached sleep (init forwards it): no 10 s wait for KILL. */
 	sb_assert_out_has(&o, "exited 143\nremoved\n");
 }
@@ -250,18 +252,23 @@ Test(engines, containerd_run_exec_kill_memory_limit, .fini = ctd_cleanup)
 	/* A memory limit on cgroupsPath (/default/t2): 64 MiB into tmpfs
 	 * under 32 MiB is an OOM kill. */
 	ctd_sh(&c, &o, "$C run --rm --snapshotter native --memory-limit 33554432 --runc-binary $R $I t2 sh -c "
-		       "'dd if=/dev/zero of=/dev/shm/x bs=1M count=64 2>/dev/null; echo dd=$?'");
+		       "'dd if=/dev/zero of=/dev/shm/x bs=1M count=64 2>/dev/null; echo dd=$?'; "
+		       "ls -d /sys/fs/cgroup/memory/default/t2 /sys/fs/cgroup/default/t2 2>/dev/null || echo cgroup-gone");
 	sb_assert_status(&o, 0);
-	sb_assert_out_has(&o, "dd=137\n");
+	sb_assert_out_has(&o, "dd=137\ncgroup-gone\n");
 	/* Detached task, exec through the shim, kill, delete. */
 	ctd_sh(&c, &o, "set -e; $C run -d --snapshotter native --runc-binary $R $I t3 sleep 1000; "
 		       "$C task exec --exec-id e1 t3 sh -c 'echo exec-ok; exit 0'; "
 		       "st=0; $C task exec --exec-id e2 t3 sh -c 'exit 5' || st=$?; echo exec-status=$st; "
+		       /* A pod's way: a second container joins t3's network namespace by path. */
+		       "pid=$($C task ls | awk '$1 == \"t3\" {print $2}'); "
+		       "[ \"$($C run --rm --snapshotter native --runc-binary $R --with-ns network:/proc/$pid/ns/net $I t4 "
+		       "readlink /proc/self/ns/net)\" = \"$(readlink /proc/$pid/ns/net)\" ] && echo joined-netns; "
 		       "$C task kill -s SIGKILL t3; for i in $(seq 50); do $C task ls | grep -q 't3.*STOPPED' && break; sleep 0.1; done; "
 		       "$C task ls | grep t3; $C task delete t3; $C container delete t3; echo deleted");
 	ctd_stop(&c);
 	sb_assert_status(&o, 0);
-	sb_assert_out_has(&o, "exec-ok\nexec-status=5\n");
+	sb_assert_out_has(&o, "exec-ok\nexec-status=5\njoined-netns\n");
 	sb_assert_out_has(&o, "STOPPED");
 	sb_assert_out_has(&o, "deleted\n");
 }

@@ -934,3 +934,71 @@ Test(isolate, cg_without_a_cgroup_is_an_error)
 	iso(&o, "-b", "20", "-t", "1", "-p", "--run", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 0);
 }
+
+/* --inherit-fds passes the caller's descriptors on; without it only
+ * 0, 1 and 2 reach the program. */
+Test(isolate, inherit_fds)
+{
+	struct sb_out o;
+	int fd = open("/dev/null", O_RDONLY);
+
+	box_root("fd-boxes");
+	cr_assert(fd >= 0 && dup2(fd, 9) == 9);
+	iso(&o, "-b", "21", "--init", NULL);
+	sb_assert_status(&o, 0);
+	iso(&o, "-b", "21", "-s", "--run", "--", "/bin/sh", "-c", "test -e /proc/self/fd/9 && echo has-9 || echo no-9",
+	    NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "no-9");
+	iso(&o, "-b", "21", "-s", "--inherit-fds", "--run", "--", "/bin/sh", "-c",
+	    "test -e /proc/self/fd/9 && echo has-9 || echo no-9", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "has-9");
+	close(9);
+	close(fd);
+}
+
+Test(isolate, print_cg_root)
+{
+	struct sb_out o;
+	struct stat st;
+
+	need_cgroup();
+	box_root("cgroot-boxes");
+	iso(&o, "--cg", "--print-cg-root", NULL);
+	sb_assert_status(&o, 0);
+	o.out[strcspn(o.out, "\n")] = '\0';
+	cr_assert(strncmp(o.out, "/sys/fs/cgroup", 14) == 0 && stat(o.out, &st) == 0 && S_ISDIR(st.st_mode),
+		  "'%s'", o.out);
+}
+
+/* isolate's own default.cf is read as it is; a bad key names file:line. */
+Test(isolate, config_file)
+{
+	struct sb_out o;
+	char cf[4300], bad[4300], text[9000], want[4400];
+	const char *root = sb_user_dir("cf-boxes");
+
+	chmod(root, 0700);
+	unsetenv("ISOLATE_BOX_ROOT");
+	snprintf(cf, sizeof(cf), "%s/default.cf", sb_user_dir("cf"));
+	snprintf(text, sizeof(text),
+		 "# isolate's default.cf\nbox_root = %s\nlock_root = %s/locks\ncg_root = auto:/run/isolate/cgroup\n"
+		 "first_uid = 60000\nfirst_gid = 60000\nnum_boxes = 1000\nrestricted_init = 0\nbox0.cpus = 0\n",
+		 root, root);
+	write_as_user(cf, text, 0644);
+	setenv("ISOLATE_CONFIG_FILE", cf, 1);
+	iso(&o, "-b", "999", "--init", NULL);
+	sb_assert_status(&o, 0);
+	snprintf(want, sizeof(want), "%s/999\n", root);
+	cr_assert_str_eq(o.out, want);
+	iso(&o, "-b", "1000", "--init", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "Sandbox ID out of range (allowed: 0-999)");
+	snprintf(bad, sizeof(bad), "%s/bad.cf", sb_user_dir("cf"));
+	write_as_user(bad, "box_root = /tmp\nfirst_uid = lots\n", 0644);
+	setenv("ISOLATE_CONFIG_FILE", bad, 1);
+	iso(&o, "-b", "1", "--init", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "bad.cf:2: first_uid: expected a number");
+}

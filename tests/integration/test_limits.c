@@ -25,38 +25,10 @@ static void need_cgroup(void)
 		cr_skip_test("no delegated cgroup (tests/setup-cgroup.sh needs root on a v1 machine)");
 }
 
-/* sandbox run --ro-bind HELPERS:/h [opts...] --report - -- /h/PROG args... */
-static void judged(struct sb_out *o, const char *const *opts, const char *const *cmd)
-{
-	const char *argv[SB_MAX_ARGS];
-	char bind[4200];
-	size_t n = 0;
-
-	snprintf(bind, sizeof(bind), "%s:/h", sb_env("SANDBOX_HELPERS", "build/tests/helpers"));
-	argv[n++] = sb_bin();
-	argv[n++] = "run";
-	argv[n++] = "--ro-bind";
-	argv[n++] = bind;
-	argv[n++] = "--report";
-	argv[n++] = "-";
-	for (; opts && *opts; opts++)
-		argv[n++] = *opts;
-	argv[n++] = "--";
-	for (; *cmd; cmd++)
-		argv[n++] = *cmd;
-	argv[n] = NULL;
-	sb_exec(SB_AS_USER, argv, NULL, 60, o);
-}
-
+/* A figure of the report in o's stderr. */
 static double json_num(const struct sb_out *o, const char *key)
 {
-	char pat[64];
-	const char *at;
-
-	snprintf(pat, sizeof(pat), "\"%s\": ", key);
-	at = strstr(o->err, pat);
-	cr_assert(at, "report lacks %s:\n%s", key, o->err);
-	return atof(at + strlen(pat));
+	return sb_json_num(o->err, key);
 }
 
 #define STATUS(o, s) sb_assert_err_has(o, "\"status\": \"" s "\"")
@@ -104,16 +76,23 @@ static size_t run_parents(char dirs[][512], size_t max)
 	return n;
 }
 
-/* A run's cgroup is "sandbox-PID" after its launcher: left behind means
- * its launcher is gone (a concurrent test's live run is not a leftover). */
+/* A run's cgroup is "sandbox-PID-START" after its launcher's pid and start
+ * time: left behind means its launcher is gone (a concurrent test's live
+ * run is not a leftover). */
 static bool launcher_gone(const char *dirname)
 {
+	unsigned long long start = 0;
+	char *end;
 	long pid;
 
 	if (strncmp(dirname, "sandbox-", 8) != 0)
 		return false;
-	pid = atol(dirname + 8);
-	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	pid = strtol(dirname + 8, &end, 10);
+	if (*end == '-')
+		start = strtoull(end + 1, NULL, 10);
+	if (pid <= 0)
+		return false;
+	return (kill((pid_t)pid, 0) < 0 && errno == ESRCH) || (start && sb_start_time(pid) != start);
 }
 
 /* The first cgroup left behind by a dead launcher, or "" when none. */
@@ -161,7 +140,7 @@ Test(limits, cpu_time_infinite_loop)
 	const char *opts[] = { "--cpu-time", "0.5s", NULL }, *cmd[] = { "/h/burn", "inf", NULL };
 
 	need_cgroup();
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	sb_assert_err_has(&o, "\"timeout\": \"cpu\"");
 	cr_assert(json_num(&o, "cpu_time_s") >= 0.5 && json_num(&o, "cpu_time_s") < 0.5 + 0.3 * slack(), "%s", o.err);
@@ -176,10 +155,10 @@ Test(limits, cpu_time_two_threads_and_unwaited_child)
 	const char *two[] = { "/h/burn", "inf", "2", NULL }, *unwaited[] = { "/h/burn", "inf", "1", "unwaited", NULL };
 
 	need_cgroup();
-	judged(&o, opts, two);
+	sb_judged(&o, opts, two);
 	STATUS(&o, "TO");
 	cr_assert(json_num(&o, "cpu_time_s") >= 0.6, "%s", o.err);
-	judged(&o, opts, unwaited);
+	sb_judged(&o, opts, unwaited);
 	STATUS(&o, "TO");
 	cr_assert(json_num(&o, "cpu_time_s") >= 0.6, "%s", o.err);
 }
@@ -201,7 +180,7 @@ Test(limits, cpu_figure_of_a_finite_burn)
 		if ((hogs[i] = fork()) == 0)
 			for (;;)
 				;
-	judged(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	for (int i = 0; i < 2; i++) {
 		kill(hogs[i], SIGKILL);
 		waitpid(hogs[i], NULL, 0);
@@ -216,7 +195,7 @@ Test(limits, wall_time_sleep)
 	struct sb_out o;
 	const char *opts[] = { "--wall-time", "300ms", NULL }, *cmd[] = { "/usr/bin/sleep", "5", NULL };
 
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	sb_assert_err_has(&o, "\"timeout\": \"wall\"");
 	cr_assert(json_num(&o, "wall_time_s") >= 0.3 && json_num(&o, "wall_time_s") < 2.0 * slack(), "%s", o.err);
@@ -229,11 +208,11 @@ Test(limits, memory_over_the_limit)
 	const char *one[] = { "/h/alloc", "512", NULL }, *kids[] = { "/h/alloc", "100", "4", NULL };
 
 	need_cgroup();
-	judged(&o, opts, one);
+	sb_judged(&o, opts, one);
 	STATUS(&o, "ML");
 	cr_assert(json_num(&o, "memory_peak_bytes") <= 256.0 * 1024 * 1024 + 4096, "%s", o.err);
 	/* 4 children hold 100M each at once: the tree is over 256M. */
-	judged(&o, opts, kids);
+	sb_judged(&o, opts, kids);
 	STATUS(&o, "ML");
 	sb_assert_err_has(&o, "\"oom_killed\": true");
 	assert_no_leftover_cgroups();
@@ -244,9 +223,9 @@ Test(limits, stack_size)
 	struct sb_out o;
 	const char *big[] = { "--stack", "128M", NULL }, *cmd[] = { "/h/recurse", "32", NULL };
 
-	judged(&o, big, cmd);
+	sb_judged(&o, big, cmd);
 	STATUS(&o, "OK");
-	judged(&o, NULL, cmd); /* the default 8M stack cannot hold 32M */
+	sb_judged(&o, NULL, cmd); /* the default 8M stack cannot hold 32M */
 	STATUS(&o, "SG");
 }
 
@@ -258,7 +237,7 @@ Test(limits, output_limit_cuts_at_exactly_the_limit)
 	struct stat st;
 
 	snprintf(out, sizeof(out), "%s/flood.out", sb_user_dir("flood"));
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "OL");
 	cr_assert(stat(out, &st) == 0);
 	cr_assert_eq(st.st_size, 10000);
@@ -270,7 +249,7 @@ Test(limits, output_limit_cuts_a_pipe_at_exactly_the_limit)
 	struct sb_out o;
 	const char *opts[] = { "--output-limit", "12345", NULL }, *cmd[] = { "/h/flood", NULL };
 
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "OL");
 	cr_assert_eq(o.out_len, 12345);
 	sb_assert_err_has(&o, "\"stdout_bytes\": 12345,");
@@ -282,7 +261,7 @@ Test(limits, output_exactly_at_the_limit_is_ok)
 	struct sb_out o;
 	const char *opts[] = { "--output-limit", "300000", NULL }, *cmd[] = { "/h/flood", "300000", NULL };
 
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "OK");
 	cr_assert_eq(o.out_len, 300000);
 	sb_assert_err_has(&o, "\"stdout_bytes\": 300000,");
@@ -295,13 +274,13 @@ Test(limits, output_bytes_are_counted_per_stream)
 	const char *cmd[] = { "/bin/sh", "-c", "printf abc; printf hello >&2", NULL };
 	const char *merged[] = { "--stderr-to-stdout", NULL };
 
-	judged(&o, NULL, cmd);
+	sb_judged(&o, NULL, cmd);
 	STATUS(&o, "OK");
 	cr_assert_str_eq(o.out, "abc");
 	sb_assert_err_has(&o, "hello");
 	sb_assert_err_has(&o, "\"stdout_bytes\": 3,");
 	sb_assert_err_has(&o, "\"stderr_bytes\": 5,");
-	judged(&o, merged, cmd);
+	sb_judged(&o, merged, cmd);
 	cr_assert_str_eq(o.out, "abchello");
 	sb_assert_err_has(&o, "\"stdout_bytes\": 8,");
 	sb_assert_err_has(&o, "\"stderr_bytes\": null,"); /* counted in stdout */
@@ -337,7 +316,7 @@ Test(limits, output_limit_of_a_child_in_a_file)
 	struct stat st;
 
 	snprintf(out, sizeof(out), "%s/child.out", sb_user_dir("flood-child"));
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "OL");
 	cr_assert(stat(out, &st) == 0);
 	cr_assert_eq(st.st_size, 5000);
@@ -350,7 +329,7 @@ Test(limits, fork_bomb_is_contained)
 	const char *opts[] = { "--pids", "16", "--wall-time", "1s", NULL }, *cmd[] = { "/h/forkbomb", NULL };
 
 	need_cgroup();
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "TO");
 	assert_no_leftover_cgroups();
 }
@@ -424,13 +403,13 @@ Test(limits, nothing_left_after_the_launcher_is_killed)
 		execv(argv[0], (char *const *)argv);
 		_exit(97);
 	}
-	snprintf(run, sizeof(run), "%s/sandbox-%d", dirs[0], (int)pid);
+	snprintf(run, sizeof(run), "%s/sandbox-%d-%llu", dirs[0], (int)pid, (unsigned long long)sb_start_time(pid));
 	started = within_10s(has_3_procs, run);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	cr_assert(started, "the run never started in %s", run);
 	cr_assert(within_10s(empty_or_gone, run), "processes left in %s after the launcher's SIGKILL", run);
-	judged(&o, opts, cmd);
+	sb_judged(&o, opts, cmd);
 	STATUS(&o, "OK");
 	assert_no_leftover_cgroups();
 }
@@ -438,19 +417,19 @@ Test(limits, nothing_left_after_the_launcher_is_killed)
 Test(limits, no_cgroup_fails_closed_unless_best_effort)
 {
 	struct sb_out o;
-	const char *strict[] = { "--memory", "64M", NULL };
+	const char *strict[] = { "--limits", "strict", "--memory", "64M", NULL };
 	const char *best[] = { "--memory", "64M", "--limits", "best-effort", NULL };
 	const char *cmd[] = { "/h/alloc", "200", NULL };
 
 	if (!getenv("SANDBOX_CGROUP") || getenv("RUN_IN_VM"))
 		cr_skip_test("only where the test user has no cgroup of its own (v1 here)");
 	unsetenv("SANDBOX_CGROUP");
-	judged(&o, strict, cmd);
+	sb_judged(&o, strict, cmd);
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "need a cgroup");
 	sb_assert_err_has(&o, "Delegate=yes");
-	judged(&o, best, cmd);
-	sb_assert_err_has(&o, "\"memory_bytes\": {\"value\": 67108864, \"enforced_by\": \"rlimit\"}");
+	sb_judged(&o, best, cmd);
+	sb_assert_err_has(&o, "\"memory_bytes\": {\"value\": 67108864, \"enforced_by\": \"sampling\"}");
 	cr_assert_neq(o.status, 0, "allocation over RLIMIT_AS must fail");
 }
 
@@ -465,7 +444,7 @@ Test(limits, cpuset_pins_the_run)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		cr_skip_test("needs 2 CPUs");
 	if (getenv("SANDBOX_CGROUP") && !getenv("RUN_IN_VM")) {
-		judged(&o, opts, cmd);
+		sb_judged(&o, opts, cmd);
 		STATUS(&o, "OK");
 		sb_assert_out_has(&o, "Cpus_allowed_list:\t1\n");
 		sb_assert_err_has(&o, "\"cpuset\": {\"value\": \"1\", \"enforced_by\": \"cgroup\"}");
@@ -473,7 +452,7 @@ Test(limits, cpuset_pins_the_run)
 	}
 	if (getenv("RUN_IN_VM"))
 		cr_skip_test("the VM's test user has its own cgroup: no best-effort fallback to see");
-	judged(&o, best, cmd);
+	sb_judged(&o, best, cmd);
 	STATUS(&o, "OK");
 	sb_assert_out_has(&o, "Cpus_allowed_list:\t1\n");
 	sb_assert_err_has(&o, "\"cpuset\": {\"value\": \"1\", \"enforced_by\": \"affinity\"}");
@@ -533,4 +512,43 @@ Test(limits, meta_file_in_isolate_keys)
 	cr_assert(strstr(buf, "time:") && strstr(buf, "time-wall:") && strstr(buf, "max-rss:") &&
 			  strstr(buf, "exitcode:3\n") && strstr(buf, "status:RE\n"),
 		  "%s", buf);
+}
+
+/*
+ * --cgroup-parent as an admin copies it from ls (a path under one
+ * controller's mount) means that path in every hierarchy (it used to get
+ * the mount prefix twice); a hierarchy that lacks the parent is named
+ * when a limit needs it.
+ */
+Test(limits, cgroup_parent_forms_on_v1)
+{
+	const char *name = getenv("SANDBOX_CGROUP");
+	char parent[600], want[700];
+	struct sb_out o;
+	FILE *f;
+	char line[512], path[256] = "";
+
+	need_cgroup();
+	if (getenv("RUN_IN_VM") || !name || name[0] == '/')
+		cr_skip_test("a v1 hierarchy with a relative SANDBOX_CGROUP");
+	f = fopen("/proc/self/cgroup", "r");
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*[^:]:pids:%255s", path) == 1)
+			break;
+	fclose(f);
+	cr_assert(path[0], "no pids hierarchy");
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/pids%s/%s", strcmp(path, "/") ? path : "", name);
+	unsetenv("SANDBOX_CGROUP");
+	sb_run(&o, "--cgroup-parent", parent, "--memory", "unlimited", "--pids", "8", "--report", "-", "--", "true", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_err_has(&o, "\"pids\": {\"value\": 8, \"enforced_by\": \"cgroup\"}");
+	/* The same path in the cpu hierarchy does not exist (memory here sits
+	 * elsewhere, too): a limit that needs it names the hierarchy. */
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/pids%s/%s-none", strcmp(path, "/") ? path : "", name);
+	sb_run(&o, "--cgroup-parent", parent, "--limits", "strict", "--memory", "unlimited", "--pids", "unlimited",
+	       "--cpus", "0.5", "--", "true", NULL);
+	sb_assert_status(&o, 125);
+	snprintf(want, sizeof(want), "the cpu hierarchy has no cgroup");
+	sb_assert_err_has(&o, want);
 }

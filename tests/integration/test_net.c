@@ -365,8 +365,9 @@ Test(net_user, report_lists_the_allow_list_and_refusals)
 	sb_assert_err_has(&o, "\"network\": {\"mode\": \"user\", \"helper\": \"pasta\"");
 	sb_assert_err_has(&o, fmt("{\"dest\": \"host-loopback:%d\", \"addresses\": [\"127.0.0.1\", \"::1\"]}", p1));
 	sb_assert_err_has(&o, "{\"dest\": \"10.0.0.0/8:443\", \"addresses\": [\"10.0.0.0/8\"]}");
-	cr_assert(strstr(o.err, "\"refused\": ") && !strstr(o.err, "\"refused\": 0}") &&
-		  !strstr(o.err, "\"refused\": null"), "stderr: %s", o.err);
+	/* One refused connect is one refused packet (its SYN): nothing else
+	 * of the run's own housekeeping counts. */
+	sb_assert_err_has(&o, "\"published\": [], \"refused\": 1}");
 }
 
 /* No pasta outlives its run, also when the launcher is SIGKILLed. */

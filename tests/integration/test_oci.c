@@ -7,6 +7,7 @@
 #include "oci_harness.h"
 
 #include <dirent.h>
+#include <pwd.h>
 #include <time.h>
 
 static bool have_runc(void)
@@ -360,4 +361,124 @@ Test(oci, unwritable_root_is_refused, .fini = oci_cleanup)
 	oci_call_user(&o, "/proc/sandbox-oci-state", "create", "--bundle", b, "r", NULL);
 	sb_assert_status(&o, 1);
 	sb_assert_err_has(&o, "--root /proc/sandbox-oci-state");
+}
+
+Test(oci, seccomp_from_the_config_like_runc, .fini = oci_cleanup)
+{
+	static struct sb_out ours, theirs;
+	/* mkdir refused with EPERM, everything else allowed: the config's
+	 * profile is what decides, in both runtimes. */
+	const char *b = oci_bundle("oci-seccomp", "[\"sh\", \"-c\", \"mkdir /tmp/d 2>&1; touch /tmp/f && echo touch-ok; "
+						  "grep '^Seccomp:' /proc/self/status\"]",
+				   "",
+				   ",\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"SCMP_ARCH_X86_64\"], "
+				   "\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1}]}",
+				   "");
+	const char *argv[] = { NULL, "--root", oci_root("runc-sc"), "run", "--bundle", b, "s1", NULL };
+
+	need_root();
+	if (!have_runc())
+		cr_skip_test("runc is not installed (tools/deps.sh)");
+	argv[0] = access("/usr/sbin/runc", X_OK) == 0 ? "/usr/sbin/runc" : "/usr/bin/runc";
+	oci_exec(SB_AS_ROOT, argv, 60, &theirs);
+	oci_call(&ours, oci_root("ours-sc"), "run", "--bundle", b, "s1", NULL);
+	sb_assert_status(&theirs, 0);
+	sb_assert_status(&ours, 0);
+	sb_assert_out_has(&ours, "Operation not permitted\ntouch-ok\nSeccomp:\t2\n");
+	cr_assert_str_eq(ours.out, theirs.out, "\n--- sandbox-oci\n%s--- runc\n%s", ours.out, theirs.out);
+}
+
+Test(oci, kill_all_and_preserved_fds, .fini = oci_cleanup)
+{
+	static struct sb_out o;
+	const char *root = oci_root("all");
+	const char *b = oci_bundle("oci-all", "[\"sh\", \"-c\", \"cat <&3; sleep 100 & sleep 100 & wait\"]", "", "", "");
+	char pidfile[4300], msg[4300];
+	pid_t pid;
+	int fd;
+
+	need_root();
+	oci_subreaper();
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", b);
+	snprintf(msg, sizeof(msg), "%s/fd3", b);
+	fd = open(msg, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(write(fd, "through-fd-3\n", 13) == 13);
+	close(fd);
+	/* fd 3 of the runtime reaches the container (--preserve-fds 1). */
+	{
+		char cmd[9000];
+
+		snprintf(cmd, sizeof(cmd), "exec 3<%s; %s --root %s run --detach --preserve-fds 1 --bundle %s --pid-file %s a1 "
+			 ">%s/out 2>&1", msg, oci_bin(), root, b, pidfile, b);
+		cr_assert_eq(system(cmd), 0);
+	}
+	pid = oci_read_pid(pidfile);
+	for (int i = 0; i < 100; i++) {
+		oci_call(&o, root, "ps", "--format", "json", "a1", NULL);
+		if (strchr(o.out, ',') && strchr(strchr(o.out, ',') + 1, ',') && strchr(strchr(strchr(o.out, ',') + 1, ',') + 1, ','))
+			break;
+		usleep(20000);
+	}
+	/* init, sh and two sleeps; TERM to all of them. */
+	oci_call(&o, root, "kill", "--all", "a1", "TERM", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert_eq(oci_wait(pid, 10), 128 + SIGTERM);
+	snprintf(msg, sizeof(msg), "%s/out", b);
+	{
+		char text[256] = "";
+		FILE *f = fopen(msg, "r");
+
+		cr_assert(f && fgets(text, sizeof(text), f));
+		fclose(f);
+		cr_assert_str_eq(text, "through-fd-3\n");
+	}
+	oci_call(&o, root, "delete", "a1", NULL);
+	sb_assert_status(&o, 0);
+}
+
+/* The test user's first subordinate range in file, as START. */
+static long sub_start(const char *file)
+{
+	char line[256], name[64];
+	long start = -1;
+	FILE *f = fopen(file, "r");
+
+	snprintf(name, sizeof(name), "%s:", getpwuid((uid_t)atoi(sb_env("SANDBOX_TEST_UID", "1001")))->pw_name);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, strlen(name)) == 0 && start < 0)
+			start = atol(line + strlen(name));
+	if (f)
+		fclose(f);
+	return start;
+}
+
+Test(oci, rootless_with_subordinate_ranges, .fini = oci_cleanup)
+{
+	static struct sb_out o;
+	char maps[1024], args[512];
+	long us = sub_start("/etc/subuid"), gs = sub_start("/etc/subgid");
+	const char *b;
+
+	if (!getenv("SANDBOX_SUBIDS") || us < 0 || gs < 0)
+		cr_skip_test("the test user has no /etc/subuid range (tests/setup-subuid.sh)");
+	/* Ranges need newuidmap/newgidmap: 0 is the caller, 1..65536 its
+	 * subordinate ids; the process runs as 1000 with group 1000. */
+	snprintf(maps, sizeof(maps),
+		 ",\"uidMappings\": [{\"containerID\": 0, \"hostID\": %s, \"size\": 1}, {\"containerID\": 1, \"hostID\": %ld, "
+		 "\"size\": 65536}], \"gidMappings\": [{\"containerID\": 0, \"hostID\": %s, \"size\": 1}, {\"containerID\": 1, "
+		 "\"hostID\": %ld, \"size\": 65536}]",
+		 sb_env("SANDBOX_TEST_UID", "1001"), us, sb_env("SANDBOX_TEST_GID", "1001"), gs);
+	snprintf(args, sizeof(args), "[\"sh\", \"-c\", \"id -u; id -g; wc -l < /proc/self/uid_map; grep -c ' %ld ' /proc/self/uid_map\"]",
+		 us);
+	b = oci_bundle("oci-subids", args, ",{\"type\": \"user\"}", maps, "");
+	{
+		/* process.user 1000:1000 */
+		char cmd[9000];
+
+		snprintf(cmd, sizeof(cmd), "sed -i 's/\"user\": {\"uid\": 0, \"gid\": 0}/\"user\": {\"uid\": 1000, \"gid\": 1000}/' %s/config.json", b);
+		cr_assert_eq(system(cmd), 0);
+	}
+	oci_call_user(&o, oci_root("subids"), "run", "--bundle", b, "u", NULL);
+	sb_assert_status(&o, 0);
+	sb_assert_out_has(&o, "1000\n1000\n2\n1\n");
 }

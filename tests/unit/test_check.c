@@ -299,7 +299,7 @@ Test(check, every_option_is_printed_and_reads_back)
 		{ "ro-bind", "/usr", NULL }, { "ro-bind-try", "/opt:/o", NULL }, { "bind", "/srv:/data", NULL },
 		{ "bind-try", "/x", NULL }, { "system-ro-bind", "/lib", NULL }, { "system-ro-bind-try", "/lib64", NULL },
 		{ "overlay", "/a:/b", NULL }, { "tmpfs", "/t:size=1M", NULL }, { "dir", "/box", NULL },
-		{ "symlink", "usr/lib:/lib", NULL }, { "proc", NULL, "proc /proc" }, { "dev", "/d", NULL },
+		{ "symlink", "usr/lib:/lib", NULL }, { "proc", NULL, "proc /proc" }, { "dev", "/d:shm-size=16M", NULL },
 		{ "rootfs", "/r", NULL }, { "chdir", "/c", NULL }, { "hostname", "h", NULL },
 		{ "landlock", "off", NULL }, { "uid", "5", NULL }, { "gid", "6", NULL }, { "map-to", "1000", NULL },
 		{ "net", "host", NULL }, { "allow-net", "10.0.0.0/8:80", NULL }, { "publish", "8080:80", NULL },

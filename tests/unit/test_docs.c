@@ -109,7 +109,14 @@ Test(docs, every_report_and_meta_key_in_docs_report_md)
 	p.report_path = json;
 	p.meta_path = meta;
 	res.denied_syscalls = NULL;
-	cr_assert_eq(report_write(&p, &res), 0);
+	{
+		struct sb_report_out out;
+		struct sb_err err = SB_ERR_INIT;
+
+		report_out_init(&out);
+		cr_assert_eq(report_write(&p, &res, &out, &err), 0, "%s", err.msg);
+		report_out_release(&out);
+	}
 	p.report_path = p.meta_path = NULL;
 	plan_free(&p);
 	setenv("SANDBOX_SRCDIR", "/", 1);

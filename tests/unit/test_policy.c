@@ -299,7 +299,7 @@ Test(policy, flag_with_argument)
 Test(policy, missing_argument)
 {
 	parse_err("memory   # none\n",
-		  "t.policy:1:7: error: 'memory' needs an argument (expected SIZE)\n"
+		  "t.policy:1:7: error: 'memory' needs an argument (expected SIZE|N%|unlimited)\n"
 		  "     1 | memory   # none\n"
 		  "       |       ^");
 }
