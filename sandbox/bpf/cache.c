@@ -18,10 +18,10 @@
  *    caller and writable by nobody else, or they are not used (another
  *    user cannot plant programs for us, nor open our map: BPF_OBJ_GET
  *    checks the pin's permissions, BPF_MAP_GET_FD_BY_ID needs CAP_SYS_ADMIN);
- *  - a set is published whole (pinned into DIR/HASH-tmp-PID, then renamed (bpffs takes no
- *    "." in names)),
- *    so a reader never takes half of one; a launcher killed while pinning
- *    leaves a -tmp-PID directory the next pinning run removes.
+ *  - a set is published whole (pinned into DIR/HASH-tmp-PID, then renamed;
+ *    bpffs takes no "." in names), so a reader never takes half of one; a
+ *    launcher killed while pinning leaves a -tmp-PID directory the next
+ *    pinning run removes.
  */
 #include "bpf/loader_impl.h"
 

@@ -680,6 +680,17 @@ Test(ebpf, token_unprivileged_caller_gets_programs_enforced, .init = token_setup
 	close(f1);
 	close(f2);
 	assert_no_stale();
+	/* The runs' own cgroups went with them (the launcher's cgroup here is
+	 * the test user's). */
+	{
+		DIR *d = opendir(tok.cg);
+		struct dirent *de;
+
+		cr_assert(d);
+		while ((de = readdir(d)))
+			cr_assert(strncmp(de->d_name, "sandbox-", 8) != 0, "%s/%s left behind", tok.cg, de->d_name);
+		closedir(d);
+	}
 }
 
 /* A bpffs that leaves out what a program needs: the run fails closed and
@@ -689,6 +700,7 @@ Test(ebpf, token_refusals_say_why, .init = token_setup, .fini = token_teardown, 
 {
 	static const char *const partial[4] = { "any", "any", "socket_filter:cgroup_sock_addr", "any" };
 	const char *bpffs;
+	struct statfs sf;
 	struct sb_out o;
 
 	bpffs = delegated_bpffs("bpffs-partial", partial);
@@ -700,6 +712,12 @@ Test(ebpf, token_refusals_say_why, .init = token_setup, .fini = token_teardown, 
 	sb_run(&o, "--bpf-token", bpffs, "--socket-families", "unix", "--", "/bin/true", NULL);
 	sb_assert_status(&o, 125);
 	sb_assert_err_has(&o, "inside the user namespace that owns the bpffs");
+	/* Root, in the initial namespace, with the host's own bpffs. */
+	if (statfs("/sys/fs/bpf", &sf) == 0 && sf.f_type == 0xcafe4a11) {
+		sb_run_root(&o, "--bpf-token", "/sys/fs/bpf", "--socket-families", "unix", "--", "/bin/true", NULL);
+		sb_assert_status(&o, 125);
+		sb_assert_err_has(&o, "belongs to the initial user namespace");
+	}
 }
 
 /* --net user, root caller: the same programs stand behind the nftables
