@@ -396,6 +396,15 @@ static int fill_conf(const struct sb_plan *p, struct sb_bpf_conf *c, struct sb_b
 	} else if (p->net == SB_NET_USER && p->n_netrules) {
 		r = net_user_dests(add_rule, &x);
 		l->net = true;
+		for (size_t i = 0; i < p->n_publish && r == 0; i++) {
+			if (p->publish[i].proto != SB_NETP_UDP)
+				continue;
+			if (c->n_reply >= SB_BPF_MAX_REPLY)
+				r = sb_failx(err, E2BIG, "--publish: more than %d UDP ports for the eBPF programs",
+					     SB_BPF_MAX_REPLY);
+			else
+				c->reply_ports[c->n_reply++] = p->publish[i].port;
+		}
 	}
 	return r;
 }
@@ -429,7 +438,7 @@ int ebpf_prepare(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_
 		return not_permitted(p, &pr, res, err);
 	r = fill_conf(p, &e->conf, &l, err);
 	if (r < 0)
-		return r;
+		return load_failed(p, e, res, err); /* on --net user nftables still holds */
 	l.lsm = pr.lsm;
 	l.cache = pr.cache[0] ? pr.cache : NULL;
 	r = p->bpf_token ? bpf_loader_token(p->bpf_token, &l.token_fd, err) : 0;

@@ -254,21 +254,21 @@ static void json_net(FILE *f, const struct sb_plan *p, const struct sb_result *r
 		}
 		fputs("]}", f);
 	}
-	fputs("], \"published\": [", f);
-	for (size_t i = 0; i < p->n_publish; i++) {
-		fputs(i ? ", " : "", f);
-		json_str(f, p->publish[i].text);
-	}
 	/* The walls the launcher set up for the allow-list: nftables in the
 	 * run's namespace (--net user), the eBPF programs (--net host, and
 	 * behind nftables on --net user). */
 	fprintf(f, "], \"enforced_by\": [%s%s%s]", p->net == SB_NET_USER && p->n_netrules ? "\"nftables\"" : "",
 		p->net == SB_NET_USER && p->n_netrules && res->ebpf.net == SB_WALL_EBPF ? ", " : "",
 		res->ebpf.net == SB_WALL_EBPF ? "\"ebpf\"" : "");
+	fputs(", \"published\": [", f);
+	for (size_t i = 0; i < p->n_publish; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, p->publish[i].text);
+	}
 	if (res->net_refused_known)
-		fprintf(f, ", \"refused\": %llu},\n", (unsigned long long)res->net_refused);
+		fprintf(f, "], \"refused\": %llu},\n", (unsigned long long)res->net_refused);
 	else
-		fputs(", \"refused\": null},\n", f);
+		fputs("], \"refused\": null},\n", f);
 }
 
 static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result *res)

@@ -17,6 +17,7 @@
 /* Sizes of the rule tables; the programs walk them with bounded loops. */
 #define SB_BPF_MAX_RULES 64
 #define SB_BPF_MAX_DEVS 24
+#define SB_BPF_MAX_REPLY 16
 
 /* One --allow-net destination. Addresses and masks in network order; an
  * IPv4 rule uses addr[0]/mask[0] only. Ports in host order, inclusive;
@@ -62,7 +63,11 @@ struct sb_bpf_conf {
 	 * set-up may create sockets of any family (the loopback ioctl, the
 	 * nftables netlink socket); nothing else is exempt. */
 	__u32 init_tgid;
-	__u32 pad;
+	/* --net user: UDP ports the run publishes (--publish PORT/udp). A
+	 * datagram sent from a socket bound there answers a client pasta
+	 * forwarded in: allowed, as nftables lets replies through. */
+	__u32 n_reply;
+	__u16 reply_ports[SB_BPF_MAX_REPLY];
 	struct sb_bpf_rule rules[SB_BPF_MAX_RULES];
 	struct sb_bpf_dev devs[SB_BPF_MAX_DEVS];
 	struct sb_bpf_counters counters;

@@ -113,6 +113,24 @@ static __always_inline int check6(const struct sb_bpf_conf *c, struct bpf_sock_a
 	return allowed(c, &q);
 }
 
+/* A datagram from a published UDP port: a reply (ebpf_abi.h). */
+static __always_inline int reply(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	__u32 port;
+
+	if (!sk)
+		return 0;
+	port = sk->src_port;
+	for (__u32 i = 0; i < SB_BPF_MAX_REPLY; i++) {
+		if (i >= c->n_reply)
+			break;
+		if (c->reply_ports[i] == port)
+			return 1;
+	}
+	return 0;
+}
+
 static __always_inline int verdict(int ok, __u64 *counter)
 {
 	if (!ok)
@@ -141,7 +159,7 @@ int sb_sendmsg4(struct bpf_sock_addr *ctx)
 {
 	struct sb_bpf_conf *c = run_conf();
 
-	return verdict(check4(c, ctx, 0), &c->counters.sendmsg);
+	return verdict(reply(c, ctx) || check4(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/sendmsg6")
@@ -149,7 +167,7 @@ int sb_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	struct sb_bpf_conf *c = run_conf();
 
-	return verdict(check6(c, ctx, 0), &c->counters.sendmsg);
+	return verdict(reply(c, ctx) || check6(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/bind4")

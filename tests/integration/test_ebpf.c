@@ -762,6 +762,24 @@ Test(ebpf, net_user_second_wall_behind_nftables, .timeout = 60)
 		    "/bin/sh", "-c", script, NULL);
 	sb_assert_status(&o, 0);
 	cr_assert_str_eq(o.out, "ok\nok\nerrno 1\n", "stdout: %s\nstderr: %s", o.out, o.err);
+	/* A published UDP port answers whoever pasta forwarded in: its
+	 * datagrams pass the programs (nftables lets them through as replies;
+	 * here, to an address no reply goes to, it drops them: EPERM either
+	 * way, but only the other port's datagram counts as the programs'). */
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t len = sizeof(a);
+		int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		cr_assert(u >= 0 && bind(u, (struct sockaddr *)&a, len) == 0 && getsockname(u, (struct sockaddr *)&a, &len) == 0);
+		close(u); /* a host port free for the publish */
+		snprintf(script, sizeof(script), "127.0.0.1:%d:5353/udp", ntohs(a.sin_port));
+	}
+	sb_run_root(&o, "--net", "user", "--landlock", "off", "--allow-net", allow, "--publish", script, "--report", rep,
+		    "--ro-bind", probe_bind(), "--", "/bin/sh", "-c",
+		    "/probe sendfrom 5353 10.1.2.3 9; /probe sendfrom 5354 10.1.2.3 9", NULL);
+	sb_assert_status(&o, 0);
+	cr_assert(strstr(slurp(rep), "\"sendmsg\": 1,"), "%s\nstdout: %s\nstderr: %s", slurp(rep), o.out, o.err);
 	/* The same run with nftables alone. */
 	snprintf(allow, sizeof(allow), "host-loopback:%d", p1);
 	snprintf(script, sizeof(script),
