@@ -2,8 +2,9 @@
  * explain.c: `sandbox explain`: print what `sandbox run` would set up from
  * the same options, and which layers this machine will enforce. Runs as
  * the caller, in the launcher process only, and creates nothing: every
- * probe is a read (sysctls under /proc/sys, /proc/self/cgroup, access(2)
- * on cgroup files, and Landlock's version query, which makes no ruleset).
+ * probe is a read (sysctls under /proc/sys, the cgroup layer's own dry run
+ * (cgroup_where: /proc/self/cgroup, access(2) and reads of cgroup files),
+ * and Landlock's version query, which makes no ruleset).
  * Layer details (which rights Landlock grants where) stay in the layers;
  * this file only says whether each layer will be there.
  */
@@ -18,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "check.h"
 #include "ebpf.h"
 #include "policy.h"
@@ -36,10 +39,10 @@ struct probe {
 	int landlock_abi; /* <= 0: none */
 	int landlock_errno;
 	bool seccomp; /* the kernel knows seccomp (Seccomp: in /proc/self/status) */
-	char cgroup_path[1024]; /* our cgroup, v2 ("0::/x") or v1 memory controller */
-	char cgroup_version; /* '1', '2' or 0 */
-	bool cgroup_writable; /* our cgroup dir (or --cgroup-parent) is writable */
-	char cgroup_dir[1200];
+	struct sb_cgroup_where cg; /* the cgroup layer's own answer (cgroup_where) */
+	bool cg_used; /* the run gets a cgroup: usable, and not 'cgroup off' */
+	bool cg_fails; /* it gets none and stops for it (cgroup_without_fails) */
+	struct sb_enforcement enf; /* how each limit is enforced (cgroup_enforcement) */
 };
 
 static long read_long(const char *path)
@@ -69,40 +72,6 @@ static bool status_has(const char *key)
 	return found;
 }
 
-/* /proc/self/cgroup: "0::/path" on v2; "N:memory:/path" on v1. */
-static void probe_cgroup(const struct sb_plan *p, struct probe *pr)
-{
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[1100];
-
-	while (f && fgets(line, sizeof(line), f)) {
-		char *path = strchr(line, ':');
-		char *ctl = path ? path + 1 : NULL;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (!ctl || !(path = strchr(ctl, ':')))
-			continue;
-		*path++ = '\0';
-		if (strncmp(line, "0", 1) == 0 && *ctl == '\0' && access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
-			pr->cgroup_version = '2';
-			snprintf(pr->cgroup_path, sizeof(pr->cgroup_path), "%s", path);
-			snprintf(pr->cgroup_dir, sizeof(pr->cgroup_dir), "/sys/fs/cgroup%s", path);
-			break;
-		}
-		if (strstr(ctl, "memory")) {
-			pr->cgroup_version = '1';
-			snprintf(pr->cgroup_path, sizeof(pr->cgroup_path), "%s", path);
-			snprintf(pr->cgroup_dir, sizeof(pr->cgroup_dir), "/sys/fs/cgroup/memory%s", path);
-		}
-	}
-	if (f)
-		fclose(f);
-	if (p->limits.cgroup_parent)
-		snprintf(pr->cgroup_dir, sizeof(pr->cgroup_dir), "%s", p->limits.cgroup_parent);
-	/* A run's cgroup is a new child dir: that needs write access here. */
-	pr->cgroup_writable = pr->cgroup_dir[0] && access(pr->cgroup_dir, W_OK) == 0;
-}
-
 static void probe(const struct sb_plan *p, struct probe *pr)
 {
 	memset(pr, 0, sizeof(*pr));
@@ -111,7 +80,10 @@ static void probe(const struct sb_plan *p, struct probe *pr)
 	pr->landlock_abi = sys_landlock_abi_version();
 	pr->landlock_errno = pr->landlock_abi < 0 ? errno : 0;
 	pr->seccomp = status_has("Seccomp:");
-	probe_cgroup(p, pr);
+	cgroup_where(p, &pr->cg);
+	pr->cg_used = pr->cg.usable && p->limits.cgroup_mode != SB_CG_OFF;
+	pr->cg_fails = !pr->cg_used && cgroup_without_fails(p);
+	cgroup_enforcement(p, pr->cg_used, &pr->enf);
 }
 
 static void section(FILE *f, const char *title)
@@ -161,13 +133,29 @@ static const char *mount_desc(const struct sb_mount *m)
 	case SB_MOUNT_DEV:
 		return "minimal /dev: null zero full random urandom tty pts shm";
 	case SB_MOUNT_OVERLAY:
-		return "overlay: writes go to a layer thrown away";
+		return m->flags & SB_MNT_PARTIAL ? "overlay: writes go to a layer thrown away; entries of others stay unwritable"
+						 : "overlay: writes go to a layer thrown away (every entry must be yours)";
 	case SB_MOUNT_FS:
 		return m->ms_flags & MS_RDONLY ? "file system, read-only" : "file system";
 	case SB_MOUNT_KIND_MAX:
 		break;
 	}
 	return "?";
+}
+
+/* A bind source, and where it leads when it is a symlink: the run
+ * resolves it as the host does (mounts.c, open_source). */
+static void print_source(FILE *f, const char *src)
+{
+	char *real;
+	struct stat st;
+
+	fprintf(f, "<- %s ", src);
+	if (lstat(src, &st) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	real = realpath(src, NULL);
+	fprintf(f, "(a symlink to %s) ", real ? real : "nothing: it dangles");
+	free(real);
 }
 
 static void print_fs(FILE *f, const struct sb_plan *p)
@@ -188,7 +176,7 @@ static void print_fs(FILE *f, const struct sb_plan *p)
 		if (m->kind == SB_MOUNT_SYMLINK)
 			fprintf(f, "-> %s ", m->src ? m->src : "");
 		else if (m->src)
-			fprintf(f, "<- %s ", m->src);
+			print_source(f, m->src);
 		fprintf(f, "%s", mount_desc(m));
 		if (m->kind == SB_MOUNT_TMPFS && m->size) {
 			char s[32];
@@ -258,20 +246,35 @@ static void print_net(FILE *f, const struct sb_plan *p)
 	print_families(f, p);
 }
 
-/* How a cgroup limit would be enforced here. */
-static const char *cg_how(const struct sb_plan *p, const struct probe *pr)
+/* How a set limit is enforced here, as the report will say it
+ * (cgroup_enforcement), with the stand-in named. */
+static const char *how(const struct probe *pr, enum sb_enforce e, const char *rlimit)
 {
-	if (pr->cgroup_writable)
+	switch (e) {
+	case SB_ENF_CGROUP:
 		return "cgroup";
-	if (p->limits.best_effort)
-		return "best-effort: no usable cgroup here, a weaker stand-in or none";
-	return "NEEDS A CGROUP: none usable here, the run would fail (see 'limits best-effort')";
+	case SB_ENF_RLIMIT:
+		return rlimit;
+	case SB_ENF_LAUNCHER:
+		return "launcher timer";
+	case SB_ENF_AFFINITY:
+		return "best-effort: CPU affinity (the payload may widen it)";
+	case SB_ENF_SAMPLING:
+		return "best-effort: the launcher samples the process tree (an rlimit behind it)";
+	case SB_ENF_RELAY:
+		return "the launcher's relay on pipes, RLIMIT_FSIZE on files";
+	case SB_ENF_NONE:
+	case SB_ENF_MAX:
+		break;
+	}
+	return pr->cg_fails ? "NEEDS A CGROUP: none usable here, the run would fail (see 'limits best-effort')"
+			    : "not enforced: no cgroup here and no stand-in";
 }
 
-static void lim(FILE *f, const char *name, const char *val, bool set, const char *how)
+static void lim(FILE *f, const char *name, const char *val, bool set, const char *how_text)
 {
 	if (set)
-		fprintf(f, "  %-16s %-10s %s\n", name, val, how);
+		fprintf(f, "  %-16s %-10s %s\n", name, val, how_text);
 	else
 		fprintf(f, "  %-16s unlimited\n", name);
 }
@@ -279,32 +282,35 @@ static void lim(FILE *f, const char *name, const char *val, bool set, const char
 static void print_limits(FILE *f, const struct sb_plan *p, const struct probe *pr)
 {
 	const struct sb_limits *l = &p->limits;
-	const char *cg = cg_how(p, pr);
+	const struct sb_enforcement *e = &pr->enf;
 	char b[64];
 
 	section(f, "limits");
 	check_size_str(l->memory, b, sizeof(b));
-	lim(f, "memory", b, l->memory, cg);
+	lim(f, "memory", b, l->memory, how(pr, e->memory, "best-effort: rlimit (RLIMIT_AS, address space)"));
 	snprintf(b, sizeof(b), "%" PRIu64, l->pids);
-	lim(f, "pids", b, l->pids, cg);
+	lim(f, "pids", b, l->pids, how(pr, e->pids, "best-effort: rlimit (RLIMIT_NPROC)"));
 	check_time_str(l->cpu_time_us, b, sizeof(b));
-	lim(f, "cpu-time", b, l->cpu_time_us, pr->cgroup_writable ? "cgroup accounting" : "launcher (rusage)");
+	lim(f, "cpu-time", b, l->cpu_time_us, how(pr, e->cpu_time, "best-effort: rlimit (RLIMIT_CPU, per process)"));
 	check_time_str(l->wall_time_us, b, sizeof(b));
-	lim(f, "wall-time", b, l->wall_time_us, "launcher timer");
+	lim(f, "wall-time", b, l->wall_time_us, how(pr, e->wall_time, "launcher timer"));
 	snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, l->cpus_milli / 1000, l->cpus_milli % 1000);
-	lim(f, "cpus", b, l->cpus_milli, cg);
-	lim(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL,
-	    pr->cgroup_writable || !l->best_effort ? cg : "best-effort: CPU affinity (the payload may widen it)");
+	lim(f, "cpus", b, l->cpus_milli, how(pr, e->cpus, "?"));
+	lim(f, "cpuset", l->cpuset ? l->cpuset : "", l->cpuset != NULL, how(pr, e->cpuset, "?"));
 	check_size_str(l->output_limit, b, sizeof(b));
-	lim(f, "output-limit", b, l->output_limit, "rlimit (RLIMIT_FSIZE) on files, the launcher's relay on pipes");
+	lim(f, "output-limit", b, l->output_limit,
+	    how(pr, e->output, "rlimit (RLIMIT_FSIZE) on files, the launcher's relay on pipes"));
+	check_size_str(l->address_space, b, sizeof(b));
+	if (l->address_space)
+		lim(f, "address-space", b, true, how(pr, e->address_space, "rlimit (RLIMIT_AS)"));
 	snprintf(b, sizeof(b), "%" PRIu64, l->open_files);
 	if (l->open_files)
-		lim(f, "open-files", b, true, "rlimit (RLIMIT_NOFILE)");
+		lim(f, "open-files", b, true, how(pr, e->open_files, "rlimit (RLIMIT_NOFILE)"));
 	else
 		fprintf(f, "  %-16s inherited\n", "open-files");
 	check_size_str(l->stack, b, sizeof(b));
 	if (l->stack || l->stack_unlimited)
-		lim(f, "stack", l->stack_unlimited ? "unlimited" : b, true, "rlimit (RLIMIT_STACK)");
+		lim(f, "stack", l->stack_unlimited ? "unlimited" : b, true, how(pr, e->stack, "rlimit (RLIMIT_STACK)"));
 	else
 		fprintf(f, "  %-16s inherited\n", "stack");
 	fprintf(f, "  %-16s %s\n", "mode", l->best_effort ? "best-effort" : "strict");
@@ -395,24 +401,22 @@ static void print_syscalls(FILE *f, const struct sb_plan *p)
 
 static void print_process(FILE *f, const struct sb_plan *p)
 {
+	char **env;
+
 	section(f, "process");
 	fprintf(f, "  %-16s %s\n", "command", p->argv && p->argv[0] ? p->argv[0] : "(none given)");
-	for (size_t i = 0, shown = 0; i < p->n_env; i++) {
-		size_t len = strcspn(p->env[i], "=") + 1;
-		bool later = false;
-
-		/* Show what the command gets: a later value of a name wins. */
-		for (size_t j = i + 1; j < p->n_env && !later; j++)
-			later = strncmp(p->env[i], p->env[j], len) == 0;
-		if (!later)
-			fprintf(f, "  %-16s %s\n", shown++ ? "" : "environment", p->env[i]);
-	}
+	/* What the command gets (plan_env, as the payload builds it), but
+	 * the caller's kept values: they may be secrets, the names follow. */
+	env = plan_env(p, NULL);
+	for (size_t i = 0; env && env[i]; i++)
+		fprintf(f, "  %-16s %s\n", i ? "" : "environment", env[i]);
+	free(env);
 	for (size_t i = 0; i < p->n_keep_env; i++)
 		fprintf(f, "  %-16s %s (from the caller)\n", i ? "" : "kept variables", p->keep_env[i]);
 	fprintf(f, "  %-16s %s, %s, %s\n", "stdin/out/err", p->stdin_path ? p->stdin_path : "inherited",
 		p->stdout_path ? p->stdout_path : "inherited",
 		p->stderr_to_stdout ? "to stdout" : p->stderr_path ? p->stderr_path : "inherited");
-	fprintf(f, "  %-16s %s\n", "terminal", p->interactive ? "the caller's (interactive)" : "detached (new session)");
+	fprintf(f, "  %-16s %s\n", "terminal", p->interactive ? "a pty of its own (/dev/pts/0 inside), relayed to yours (interactive)" : "none (a new session, detached)");
 }
 
 /* The eBPF layer: ebpf_probe is what the run asks too. */
@@ -442,10 +446,24 @@ static void print_ebpf(FILE *f, const struct sb_plan *p)
 		fputs("; the other walls stand in\n", f);
 }
 
+/* Where the run's cgroup would go, and what happens when it cannot. */
+static void print_cgroup(FILE *f, const struct sb_plan *p, const struct probe *pr)
+{
+	const struct sb_cgroup_where *cg = &pr->cg;
+
+	if (p->limits.cgroup_mode == SB_CG_OFF)
+		fprintf(f, "  %-16s off ('cgroup off')\n", "cgroup");
+	else if (cg->usable)
+		fprintf(f, "  %-16s v%c, runs go under %s (%s)\n", "cgroup", cg->version, cg->parent, cg->origin);
+	else
+		fprintf(f, "  %-16s NOT USABLE: %s\n", "cgroup", cg->why);
+	fprintf(f, "  %-16s %s\n", "", pr->cg_used ? (cg->needed ? "(limits enforced there)" : "(figures only: no limit needs it)")
+				   : pr->cg_fails ? "(the run would fail)"
+				   : cg->needed ? "(limits best-effort: stand-ins)" : "(no limit needs it: figures from rusage)");
+}
+
 static void print_layers(FILE *f, const struct sb_plan *p, const struct probe *pr)
 {
-	bool cg_needed = p->limits.memory || p->limits.pids || p->limits.cpus_milli || p->limits.cpuset;
-
 	section(f, "layers on this machine (read-only probe)");
 	if (pr->max_userns == 0 || pr->unpriv_clone == 0)
 		fprintf(f, "  %-16s DISABLED: the run would fail; enable with sysctl %s\n", "user namespace",
@@ -465,14 +483,7 @@ static void print_layers(FILE *f, const struct sb_plan *p, const struct probe *p
 		fprintf(f, "  %-16s %s: not available (%s)\n", "landlock",
 			p->landlock == SB_LANDLOCK_REQUIRED ? "REQUIRED, the run would fail" : "skipped",
 			pr->landlock_errno == EOPNOTSUPP ? "disabled at boot" : "kernel lacks it");
-	if (!pr->cgroup_version)
-		fprintf(f, "  %-16s none found", "cgroup");
-	else
-		fprintf(f, "  %-16s v%c at %s, %s", "cgroup", pr->cgroup_version, pr->cgroup_dir,
-			pr->cgroup_writable ? "writable" : "not writable by you");
-	fprintf(f, "%s\n", !cg_needed ? " (no limit needs it)"
-			   : pr->cgroup_writable ? " (limits enforced there)"
-			   : p->limits.best_effort ? " (limits best-effort)" : " (the run would fail)");
+	print_cgroup(f, p, pr);
 	fprintf(f, "  %-16s enforced (output-limit, open-files, stack, core 0)\n", "rlimits");
 	print_ebpf(f, p);
 }

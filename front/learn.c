@@ -345,6 +345,7 @@ static int learning_plan(struct sb_plan *p, char *hosts, size_t len, struct sb_e
 		if (m->kind != SB_MOUNT_TMPFS || stat(m->dst, &st) < 0 || !S_ISDIR(st.st_mode) || strpbrk(m->dst, ",:\\"))
 			continue;
 		m->kind = SB_MOUNT_OVERLAY; /* the host's directory, changes thrown away */
+		m->flags |= SB_MNT_PARTIAL; /* others' files there stay as they are: learning goes on */
 		m->src = strdup(m->dst);
 		if (!m->src)
 			return sb_fail(err, ENOMEM, "learn");

@@ -158,6 +158,21 @@ void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *out)
 	}
 }
 
+/* Without a usable cgroup the run stops when a limit needs one and the
+ * plan takes no stand-ins ('cgroup required' takes none even then). */
+static bool fails_without(const struct cg_needs *n, const struct sb_plan *p)
+{
+	return n->any && (!p->limits.best_effort || p->limits.cgroup_mode == SB_CG_REQUIRED);
+}
+
+bool cgroup_without_fails(const struct sb_plan *p)
+{
+	struct cg_needs n;
+
+	needs_of(p, &n);
+	return fails_without(&n, p);
+}
+
 int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_result *res, struct sb_err *err)
 {
 	struct cg_needs n;
@@ -172,7 +187,7 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 	needs_of(p, &n);
 	cgroup_enforcement(p, false, &res->enf);
 	if (p->limits.cgroup_mode == SB_CG_OFF) {
-		if (!n.any || p->limits.best_effort)
+		if (!fails_without(&n, p))
 			return 0;
 		return sb_failx(err, EINVAL, "the limits need a cgroup and 'cgroup off' forbids one (use --limits "
 					     "best-effort for rlimit stand-ins)");
@@ -193,7 +208,7 @@ int cgroup_prepare(const struct sb_plan *p, struct sb_cgroup *cg, struct sb_resu
 		r = sb_failx(err, ENOENT, "no cgroup file system is mounted at %s", CG_MOUNT);
 	if (r < 0) {
 		free(s);
-		if (!n.any || (p->limits.best_effort && p->limits.cgroup_mode != SB_CG_REQUIRED)) {
+		if (!fails_without(&n, p)) {
 			*err = (struct sb_err)SB_ERR_INIT;
 			return 0;
 		}

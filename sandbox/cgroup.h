@@ -50,6 +50,10 @@ void cgroup_where(const struct sb_plan *p, struct sb_cgroup_where *w);
  * (strict). */
 void cgroup_enforcement(const struct sb_plan *p, bool have_cg, struct sb_enforcement *e);
 
+/* Whether a run of p stops (exit 125) when it gets no cgroup, or goes on
+ * with stand-ins: the rule cgroup_prepare applies, for explain. */
+bool cgroup_without_fails(const struct sb_plan *p);
+
 /* Launcher, after clone, before GO: move pid in when clone3's
  * CLONE_INTO_CGROUP was not available (v2; v1 joins in cgroup_child). */
 int cgroup_parent(const struct sb_plan *p, struct sb_cgroup *cg, pid_t pid, struct sb_err *err);

@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "ebpf.h"
@@ -157,10 +158,7 @@ static void reap_loop(struct init_ctx *c, int sfd, pid_t payload)
 			_exit(125);
 		}
 		if (si.ssi_signo != SIGCHLD) {
-			/* With --interactive the terminal's own signals (SI_KERNEL)
-			 * already reached the payload, which shares our group. */
-			if (!(c->p->interactive && si.ssi_code == SI_KERNEL))
-				kill(payload, (int)si.ssi_signo);
+			kill(payload, (int)si.ssi_signo);
 			continue;
 		}
 		while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0)
@@ -228,6 +226,46 @@ static int ready(struct init_ctx *c, struct sb_err *err)
 	return r < 0 ? sb_fail(err, -r, "report the container ready") : 0;
 }
 
+/* A script that pipes input in, or reads the output, wants the bytes as
+ * they are: no echo of piped input, no "\r\n" for "\n" in captured
+ * output. Set before the payload exists, so its first write is plain. A
+ * person at a terminal gets the pty's usual settings. */
+static void plain_when_piped(int slave)
+{
+	struct termios t;
+
+	if (tcgetattr(slave, &t) < 0)
+		return;
+	if (!isatty(STDIN_FILENO))
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (!isatty(STDOUT_FILENO))
+		t.c_oflag &= ~(tcflag_t)OPOST;
+	tcsetattr(slave, TCSANOW, &t);
+}
+
+/* --interactive (not detached): the terminal, a pty of the sandbox's
+ * devpts made in the new root, its master to the launcher (term.c); the
+ * slave takes every stream --stdin/--stdout/--stderr leave, and becomes
+ * the payload's controlling terminal. */
+static int interactive_terminal(struct init_ctx *c, struct sb_err *err)
+{
+	int r, slave;
+
+	r = console_child(c->console_sock, false, &slave, err);
+	c->console_sock = -1;
+	if (r < 0) {
+		sb_hint(err, "--interactive's terminal lives in the sandbox's own devpts: keep a 'dev /dev' mount "
+			     "(the default policy has one)");
+		return r;
+	}
+	plain_when_piped(slave);
+	for (int i = 0; i < 3; i++)
+		if (c->io.fd[i] < 0)
+			c->io.fd[i] = slave;
+	c->io.ctty = true;
+	return 0;
+}
+
 /* Created, not started: wait for the byte `start` writes. A signal now
  * (`kill` of a created container) ends the container with it. */
 static void wait_start(struct init_ctx *c, int sfd)
@@ -261,17 +299,19 @@ void init_main(struct init_ctx *c)
 		_exit(125);
 	if (sync_recv(c->sync_fd, &m) < 0 || m.type != SYNC_GO)
 		_exit(125);
-	/* Leave the caller's process group unless the payload must share its
-	 * terminal: a Ctrl-C then reaches only the launcher, which forwards it
-	 * once, instead of reaching init too and arriving twice. */
-	if (!c->p->interactive)
-		setpgid(0, 0);
+	/* Leave the caller's process group: a Ctrl-C on the caller's terminal
+	 * reaches only the launcher, which forwards it once, instead of
+	 * reaching init too and arriving twice. (--interactive's terminal is a
+	 * pty of the sandbox: its ^C is the pty's to deliver.) */
+	setpgid(0, 0);
 	if (setup(c, &err) < 0)
 		fail(c, &err);
 	if (net_await(c->sync_fd) < 0)
 		_exit(125); /* the launcher said why, or is gone */
 	if (c->detached)
 		close_others(c);
+	else if (c->p->interactive && interactive_terminal(c, &err) < 0)
+		fail(c, &err);
 	sfd = block_signals(c, &set);
 	if (sfd < 0) {
 		sb_fail(&err, -sfd, "signalfd");

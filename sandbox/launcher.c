@@ -37,6 +37,7 @@
 #include "layers.h"
 #include "relay.h"
 #include "seccomp.h"
+#include "term.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "tree.h"
@@ -50,6 +51,7 @@ struct run {
 	struct sb_ebpf bpf;
 	struct payload_io io;
 	struct sb_relay relay;
+	struct sb_term term; /* --interactive: the pty's relay to the caller's terminal */
 	int sync[2]; /* [0] launcher, [1] init and payload */
 	pid_t pid; /* init, as seen from here */
 	int pidfd;
@@ -179,6 +181,7 @@ static int spawn(struct run *r, struct sb_err *err)
 		struct init_ctx c = {
 			.p = r->p, .io = r->io, .sc = &r->sc, .cg = &r->cg, .sync_fd = r->sync[1],
 			.caller_env = environ, .arg_area = r->arg_area, .arg_area_len = r->arg_area_len,
+			.console_sock = r->term.sock[1], /* --interactive's pty goes there; -1 */
 		};
 
 		close(r->sync[0]);
@@ -201,6 +204,8 @@ static int block_launcher_signals(struct run *r, sigset_t *old, struct sb_err *e
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
+	if (r->p->interactive)
+		sigaddset(&set, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return sb_fail(err, errno, "block signals");
 	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -303,7 +308,9 @@ static void on_signal(struct run *r)
 	/* init forwards these to the payload (its handlers are signalfd-blocked,
 	 * which lets signals from an ancestor namespace through). */
 	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		if (!(r->p->interactive && si.ssi_code == SI_KERNEL))
+		if (si.ssi_signo == SIGWINCH)
+			term_winch(&r->term); /* the pty's size follows the window */
+		else
 			kill(r->pid, (int)si.ssi_signo);
 }
 
@@ -411,7 +418,7 @@ static void on_output(struct run *r, int i)
 static void wait_loop(struct run *r)
 {
 	for (;;) {
-		struct pollfd pfd[10] = {
+		struct pollfd pfd[13] = {
 			{ .fd = r->pidfd, .events = POLLIN },
 			{ .fd = r->sync[0], .events = POLLIN },
 			{ .fd = r->sigfd, .events = POLLIN },
@@ -426,6 +433,7 @@ static void wait_loop(struct run *r)
 
 		pfd[7].fd = relay_poll_fd(&r->relay, 1, &pfd[7].events);
 		pfd[8].fd = relay_poll_fd(&r->relay, 2, &pfd[8].events);
+		term_poll(&r->term, &pfd[10]);
 
 		if (poll(pfd, ELEMENTSOF(pfd), -1) < 0) {
 			if (errno == EINTR)
@@ -435,6 +443,7 @@ static void wait_loop(struct run *r)
 		}
 		if (pfd[1].revents)
 			on_sync(r);
+		term_handle(&r->term, &pfd[10]); /* before the exit below: the pty's output first */
 		if (pfd[6].revents) /* POLLHUP too: seccomp_handle stops polling a dead listener */
 			seccomp_handle(r->p, &r->sc, r->res);
 		if (pfd[0].revents) {
@@ -487,6 +496,7 @@ static void collect(struct run *r)
 		r->t_exit = r->t_gone;
 	/* A signal for the launcher ends the drain at once. */
 	relay_finish(&r->relay, res, r->sigfd);
+	term_finish(&r->term);
 	res->started = r->exec_seen && !r->setup_failed;
 	if (r->exec_seen)
 		res->wall_time_s = ts_diff(&r->t_exec, &r->t_exit);
@@ -563,6 +573,7 @@ static void release(struct run *r)
 		close(r->sync[1]);
 	io_close(&r->io, &r->relay);
 	relay_release(&r->relay);
+	term_release(&r->term);
 	ebpf_release(&r->bpf);
 	cgroup_release(&r->cg);
 	seccomp_teardown(&r->sc);
@@ -628,6 +639,8 @@ static int prepare(struct run *r, struct sb_err *err)
 		r->res->enf.output = SB_ENF_RELAY;
 	if (rc == 0)
 		rc = io_stderr_to_stdout(r->p, &r->io, &r->relay, err);
+	if (rc == 0)
+		rc = term_prepare(r->p, &r->term, err);
 	if (rc < 0)
 		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
@@ -646,6 +659,7 @@ static int start(struct run *r, struct sb_err *err)
 	close(r->sync[1]);
 	r->sync[1] = -1;
 	relay_started(&r->relay, &r->io);
+	term_started(&r->term);
 	rc = userns_parent(r->p, r->pid, err);
 	if (rc < 0)
 		return rc;
@@ -693,6 +707,7 @@ int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *
 	int rc;
 
 	relay_init(&r.relay);
+	term_init(&r.term);
 	/* A reader of the relayed output that goes away must cost the
 	 * payload its EPIPE, not the launcher its life. */
 	sigaction(SIGPIPE, &ign, &old_pipe);

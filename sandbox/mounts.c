@@ -164,20 +164,65 @@ static int copy_relative_link(const struct sb_mount *m, const char *src, const c
 static char **real_src;
 static char *real_rootfs;
 
+/* The path the kernel reaches by opening path, as the caller would: its
+ * own walk applies fs.protected_symlinks (a link another user left in a
+ * sticky /tmp is not followed), which realpath(3)'s readlink loop does
+ * not. /proc/self/fd names what was opened; realpath where /proc is not
+ * the host's. NULL when it cannot be opened. */
+static char *kernel_realpath(const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+	char link[64], buf[4096];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	if (n <= 0 || buf[0] != '/')
+		return realpath(path, NULL);
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 static void resolve_sources(const struct sb_plan *p)
 {
 	real_src = calloc(p->n_mounts ? p->n_mounts : 1, sizeof(char *));
 	for (size_t i = 0; real_src && i < p->n_mounts; i++)
 		if (p->mounts[i].src && (p->mounts[i].kind == SB_MOUNT_BIND || p->mounts[i].kind == SB_MOUNT_RO_BIND ||
 					 p->mounts[i].kind == SB_MOUNT_OVERLAY))
-			real_src[i] = realpath(p->mounts[i].src, NULL);
+			real_src[i] = kernel_realpath(p->mounts[i].src);
 	if (p->rootfs)
-		real_rootfs = realpath(p->rootfs, NULL);
+		real_rootfs = kernel_realpath(p->rootfs);
 }
 
 static const char *host_src(const struct sb_mount *m, size_t idx)
 {
 	return real_src && real_src[idx] ? real_src[idx] : m->src;
+}
+
+/* A source that cannot be found: skipped when optional; else say what is
+ * missing, and when the path is a symlink, where it points. */
+static int source_failed(const struct sb_mount *m, const char *under_old, int e, struct sb_err *err)
+{
+	char target[4096];
+	ssize_t n;
+	int r;
+
+	if (m->optional && (e == ENOENT || e == ENOTDIR))
+		return 1;
+	n = readlink(under_old, target, sizeof(target) - 1);
+	if (n > 0 && e == ENOENT) {
+		target[n] = '\0';
+		r = sb_failx(err, e, "bind source '%s' is a symlink to '%s', which does not exist on this machine",
+			     m->src, target);
+	} else {
+		r = sb_fail(err, e, "bind source '%s'", m->src);
+	}
+	if (e == ENOENT)
+		sb_hint(err, "create it, fix the path, or use %s-try to skip a missing source",
+			m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
+	return r;
 }
 
 static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
@@ -191,13 +236,8 @@ static int do_bind(const struct sb_plan *p, const struct sb_mount *m, const char
 	if (r != 0)
 		return r < 0 ? r : 0;
 	if (stat(src, &st) < 0) {
-		if (m->optional && (errno == ENOENT || errno == ENOTDIR))
-			return 0;
-		r = sb_fail(err, errno, "bind source '%s'", m->src);
-		if (errno == ENOENT)
-			sb_hint(err, "create it, fix the path, or use %s-try to skip a missing source",
-				m->kind == SB_MOUNT_RO_BIND ? "--ro-bind" : "--bind");
-		return r;
+		r = source_failed(m, src, errno, err);
+		return r < 0 ? r : 0;
 	}
 	r = mounts_target(dst, S_ISDIR(st.st_mode), 0755, err);
 	if (r < 0)
@@ -245,7 +285,15 @@ static int do_tmpfs(const struct sb_mount *m, const char *dst, struct sb_err *er
  * read-only, as bubblewrap does. */
 static const char *const proc_ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 
-static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err)
+/* Files anyone may read that show what the kernel does not namespace:
+ * the keys the caller's uid can view, with their descriptions (the
+ * keyring is not namespaced), and every uid's key quota. Covered, as OCI
+ * runtimes' maskedPaths do, by an empty read-only file of the base tmpfs
+ * (not /dev/null: the cover is nodev like every mount but /dev's). */
+#define EMPTY "/.empty"
+static const char *const proc_masked[] = { "keys", "key-users" };
+
+static int do_proc(const struct sb_plan *p, const struct sb_mount *m, const char *dst, struct sb_err *err)
 {
 	char sub[4096];
 	int r;
@@ -266,6 +314,19 @@ static int do_proc(const struct sb_mount *m, const char *dst, struct sb_err *err
 		if (mount(sub, sub, NULL, MS_BIND | MS_REC, NULL) < 0)
 			return sb_fail(err, errno, "bind %s/%s", m->dst, proc_ro[i]);
 		r = mounts_set_attr(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true, err);
+		if (r < 0)
+			return r;
+	}
+	/* An OCI config's maskedPaths say what to mask instead, as runc does. */
+	for (size_t i = 0; p->n_masked_paths == 0 && i < ELEMENTSOF(proc_masked); i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", dst, proc_masked[i]);
+		if (access(sub, F_OK) < 0)
+			continue;
+		if (access(EMPTY, F_OK) < 0 && mknod(EMPTY, S_IFREG | 0444, 0) < 0)
+			return sb_fail(err, errno, "create an empty file to mask %s/%s", m->dst, proc_masked[i]);
+		if (mount(EMPTY, sub, NULL, MS_BIND, NULL) < 0)
+			return sb_fail(err, errno, "mask %s/%s", m->dst, proc_masked[i]);
+		r = mounts_set_attr(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, false, err);
 		if (r < 0)
 			return r;
 	}
@@ -344,7 +405,10 @@ static int do_overlay(const struct sb_mount *m, const char *dst, size_t idx, str
 	snprintf(work, sizeof(work), "/overlay%zu/work", idx);
 	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
 		return sb_fail(err, errno, "create %s", work);
-	r = mounts_target(dst, true, 0755, err);
+	snprintf(opts, sizeof(opts), OLDROOT "%s", host_src(m, idx));
+	r = m->flags & SB_MNT_PARTIAL ? 0 : mounts_overlay_check(opts, m->src, err);
+	if (r == 0)
+		r = mounts_target(dst, true, 0755, err);
 	if (r < 0)
 		return r;
 	snprintf(opts, sizeof(opts), "lowerdir=" OLDROOT "%s,upperdir=%s,workdir=%s", host_src(m, idx), upper, work);
@@ -378,7 +442,7 @@ static int apply_mount(const struct sb_plan *p, const struct sb_mount *m, size_t
 	case SB_MOUNT_SYMLINK:
 		return mounts_symlink(m->src, dst, err);
 	case SB_MOUNT_PROC:
-		return do_proc(m, dst, err);
+		return do_proc(p, m, dst, err);
 	case SB_MOUNT_DEV:
 		return do_dev(m, dst, err);
 	case SB_MOUNT_OVERLAY:

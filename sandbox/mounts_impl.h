@@ -57,6 +57,12 @@ int mounts_fs(const struct sb_mount *m, const char *dst, struct sb_err *err);
 /* mounts_fs.c: the plan's masked and read-only paths, after all mounts. */
 int mounts_mask(const struct sb_plan *p, struct sb_err *err);
 
+/* mounts_overlay.c (init): whether the overlay source lower (a path under
+ * OLDROOT; src as the policy names it) can be written through an overlay
+ * here: -EOVERFLOW naming the first entry whose owner or group the
+ * sandbox does not map (its copy-up would fail). */
+int mounts_overlay_check(const char *lower, const char *src, struct sb_err *err);
+
 /* The sandbox path of a path under NEWROOT, for messages. */
 static inline const char *mounts_shown(const char *path)
 {

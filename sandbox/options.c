@@ -5,6 +5,7 @@
  * Later values of a scalar replace earlier ones; lists accumulate in order.
  */
 #include "options.h"
+#include "options_impl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 	static int name(struct sb_plan *p, const char *arg, const struct sb_loc *loc __attribute__((unused)), \
 			struct sb_err *err)
 
-static int set_str(char **field, const char *arg, struct sb_err *err)
+int options_set_str(char **field, const char *arg, struct sb_err *err)
 {
 	char *d = strdup(arg);
 
@@ -32,7 +33,7 @@ static int set_str(char **field, const char *arg, struct sb_err *err)
 	return 0;
 }
 
-static int set_path(char **field, const char *arg, struct sb_err *err)
+int options_set_path(char **field, const char *arg, struct sb_err *err)
 {
 	char *d;
 	int r;
@@ -94,6 +95,7 @@ static bool mount_word(const char *w, unsigned allowed, unsigned *flags)
 	} words[] = {
 		{ "noexec", SB_MNT_NOEXEC }, { "dev", SB_MNT_DEV }, { "norec", SB_MNT_NOREC },
 		{ "own", SB_MNT_OWN },	     { "nosuid", 0 },	    { "nodev", 0 },
+		{ "partial", SB_MNT_PARTIAL },
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
@@ -117,7 +119,8 @@ static int mount_flags(char *opts, size_t off, unsigned allowed, unsigned *flags
 			err->col = (int)(off + (size_t)(w - base));
 			return sb_failx(err, EINVAL, "unknown mount option '%s' (expected %s)", w,
 					allowed & SB_MNT_OWN ? "noexec, dev, norec, own, nosuid or nodev"
-							      : "noexec, nosuid or nodev");
+					: allowed & SB_MNT_PARTIAL ? "noexec, partial, nosuid or nodev"
+								   : "noexec, nosuid or nodev");
 		}
 	return 0;
 }
@@ -143,7 +146,8 @@ static int add_bind(struct sb_plan *p, enum sb_mount_kind kind, const char *arg,
 	}
 	if (opts) {
 		r = mount_flags(opts, (size_t)(opts - copy),
-				kind == SB_MOUNT_OVERLAY ? SB_MNT_NOEXEC : SB_MNT_NOEXEC | SB_MNT_DEV | SB_MNT_NOREC | SB_MNT_OWN,
+				kind == SB_MOUNT_OVERLAY ? SB_MNT_NOEXEC | SB_MNT_PARTIAL
+							 : SB_MNT_NOEXEC | SB_MNT_DEV | SB_MNT_NOREC | SB_MNT_OWN,
 				&flags, err);
 		if (r < 0)
 			return r;
@@ -301,12 +305,12 @@ H(opt_dev)
 H(opt_rootfs)
 {
 	p->loc_rootfs = *loc;
-	return set_path(&p->rootfs, arg, err);
+	return options_set_path(&p->rootfs, arg, err);
 }
 
 H(opt_chdir)
 {
-	return set_path(&p->chdir, arg, err);
+	return options_set_path(&p->chdir, arg, err);
 }
 
 H(opt_hostname)
@@ -322,7 +326,7 @@ H(opt_hostname)
 			err->col = (int)i;
 			return sb_failx(err, EINVAL, "hostname '%s' may hold only letters, digits, '-' and '.'", arg);
 		}
-	return set_str(&p->hostname, arg, err);
+	return options_set_str(&p->hostname, arg, err);
 }
 
 /* ---- identity ---- */
@@ -499,7 +503,7 @@ H(opt_ebpf)
 H(opt_bpf_token)
 {
 	(void)loc;
-	return set_path(&p->bpf_token, arg, err);
+	return options_set_path(&p->bpf_token, arg, err);
 }
 
 /* One family name: "unix", "inet6", "AF_NETLINK" (the AF_ constants of
@@ -605,172 +609,22 @@ H(opt_unset_env)
 	return 0;
 }
 
-/* ---- limits ---- */
-
-/*
- * Every limit takes a value in a range that means something, or the word
- * "unlimited", which lifts a limit a policy set (`--memory unlimited` after
- * the default policy's cap). 0 is refused: it used to mean "no limit"
- * silently, and `--pids 0` reads like "no processes".
- */
-struct range {
-	const char *name;
-	uint64_t min, max;
-	const char *min_s, *max_s; /* as a user would write them */
-	int (*parse)(const char *, uint64_t *, struct sb_err *);
-};
-
-static const struct range r_memory = { "memory", 1ULL << 20, 1ULL << 60, "1M", "1E", parse_size_share };
-static const struct range r_pids = { "pids", 1, 4194304, "1", "4194304", parse_u64 };
-static const struct range r_cpu_time = { "cpu-time", 1000, 365ULL * 86400 * 1000000, "1ms", "365d", parse_time_us };
-static const struct range r_wall_time = { "wall-time", 1000, 365ULL * 86400 * 1000000, "1ms", "365d", parse_time_us };
-static const struct range r_cpus = { "cpus", 10, 4096000, "0.01", "4096", parse_milli };
-static const struct range r_output = { "output-limit", 1, 1ULL << 62, "1", "4E", parse_size };
-static const struct range r_open_files = { "open-files", 1, 1U << 30, "1", "1073741824", parse_u64 };
-static const struct range r_stack = { "stack", 16384, 1ULL << 62, "16K", "4E", parse_size };
-
-static int limit(const struct range *rg, const char *arg, uint64_t *ret, struct sb_err *err)
-{
-	uint64_t v;
-	int r;
-
-	if (strcmp(arg, "unlimited") == 0) {
-		*ret = 0;
-		return 0;
-	}
-	r = rg->parse(arg, &v, err);
-	if (r < 0)
-		return r;
-	if (v < rg->min || v > rg->max) {
-		err->col = 0;
-		return sb_failx(err, ERANGE, "%s '%s' is out of range: expected %s to %s, or 'unlimited'", rg->name, arg,
-				rg->min_s, rg->max_s);
-	}
-	*ret = v;
-	return 0;
-}
-
-H(opt_memory)
-{
-	(void)loc;
-	return limit(&r_memory, arg, &p->limits.memory, err);
-}
-H(opt_pids)
-{
-	(void)loc;
-	return limit(&r_pids, arg, &p->limits.pids, err);
-}
-H(opt_cpu_time)
-{
-	(void)loc;
-	return limit(&r_cpu_time, arg, &p->limits.cpu_time_us, err);
-}
-H(opt_wall_time)
-{
-	(void)loc;
-	return limit(&r_wall_time, arg, &p->limits.wall_time_us, err);
-}
-H(opt_cpus)
-{
-	(void)loc;
-	return limit(&r_cpus, arg, &p->limits.cpus_milli, err);
-}
-H(opt_cpuset)
-{
-	(void)loc;
-	if (strcmp(arg, "unlimited") == 0 || strcmp(arg, "any") == 0) {
-		free(p->limits.cpuset);
-		p->limits.cpuset = NULL;
-		return 0;
-	}
-	for (const char *c = arg; *c; c++)
-		if (!((*c >= '0' && *c <= '9') || *c == ',' || *c == '-')) {
-			err->col = (int)(c - arg);
-			return sb_failx(err, EINVAL, "cpuset '%s' is not a CPU list such as 0-1,3", arg);
-		}
-	if (!*arg)
-		return sb_failx(err, EINVAL, "expected a CPU list such as 0-1,3");
-	return set_str(&p->limits.cpuset, arg, err);
-}
-H(opt_output_limit)
-{
-	(void)loc;
-	return limit(&r_output, arg, &p->limits.output_limit, err);
-}
-H(opt_open_files)
-{
-	(void)loc;
-	return limit(&r_open_files, arg, &p->limits.open_files, err);
-}
-H(opt_stack)
-{
-	(void)loc;
-	/* "unlimited" is a real setting here: RLIMIT_STACK infinity; "inherit"
-	 * lifts a policy's value (the caller's stack limit applies). */
-	p->limits.stack_unlimited = strcmp(arg, "unlimited") == 0;
-	if (p->limits.stack_unlimited || strcmp(arg, "inherit") == 0) {
-		p->limits.stack = 0;
-		return 0;
-	}
-	return limit(&r_stack, arg, &p->limits.stack, err);
-}
-H(opt_limits)
-{
-	(void)loc;
-	if (strcmp(arg, "best-effort") == 0)
-		p->limits.best_effort = true;
-	else if (strcmp(arg, "strict") == 0)
-		p->limits.best_effort = false;
-	else
-		return sb_failx(err, EINVAL, "unknown limits mode '%s' (expected strict or best-effort)", arg);
-	return 0;
-}
-H(opt_address_space)
-{
-	(void)loc;
-	return parse_size(arg, &p->limits.address_space, err);
-}
-H(opt_extra_time)
-{
-	(void)loc;
-	return parse_time_us(arg, &p->limits.extra_time_us, err);
-}
-H(opt_cgroup)
-{
-	static const char *const modes[SB_CG_MODE_MAX] = {
-		[SB_CG_AUTO] = "auto", [SB_CG_REQUIRED] = "required", [SB_CG_OFF] = "off",
-	};
-
-	(void)loc;
-	for (int i = 0; i < SB_CG_MODE_MAX; i++)
-		if (strcmp(arg, modes[i]) == 0) {
-			p->limits.cgroup_mode = (enum sb_cgroup_mode)i;
-			return 0;
-		}
-	return sb_failx(err, EINVAL, "unknown cgroup mode '%s' (expected auto, required or off)", arg);
-}
-H(opt_cgroup_parent)
-{
-	(void)loc;
-	return set_path(&p->limits.cgroup_parent, arg, err);
-}
-
 /* ---- io and results ---- */
 
 H(opt_stdin)
 {
 	p->loc_stdin = *loc;
-	return set_str(&p->stdin_path, arg, err);
+	return options_set_str(&p->stdin_path, arg, err);
 }
 H(opt_stdout)
 {
 	p->loc_stdout = *loc;
-	return set_str(&p->stdout_path, arg, err);
+	return options_set_str(&p->stdout_path, arg, err);
 }
 H(opt_stderr)
 {
 	p->loc_stderr = *loc;
-	return set_str(&p->stderr_path, arg, err);
+	return options_set_str(&p->stderr_path, arg, err);
 }
 H(opt_stderr_to_stdout)
 {
@@ -788,12 +642,12 @@ H(opt_stdio_inside)
 H(opt_report)
 {
 	(void)loc;
-	return set_str(&p->report_path, arg, err);
+	return options_set_str(&p->report_path, arg, err);
 }
 H(opt_meta)
 {
 	(void)loc;
-	return set_str(&p->meta_path, arg, err);
+	return options_set_str(&p->meta_path, arg, err);
 }
 
 /* ---- syscalls ---- */
@@ -829,7 +683,7 @@ static const struct sb_option table[] = {
 	L("bind-try", SB_ARG_ONE, true, "SRC[:DST[:OPTS]]", "filesystem", opt_bind_try, "like bind; skipped when SRC does not exist"),
 	L("system-ro-bind", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind, "ro-bind of the host's system files, left out when --rootfs brings its own"),
 	L("system-ro-bind-try", SB_ARG_ONE, true, "SRC[:DST]", "filesystem", opt_system_ro_bind_try, "like system-ro-bind; skipped when SRC does not exist"),
-	L("overlay", SB_ARG_ONE, true, "SRC[:DST[:noexec]]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
+	L("overlay", SB_ARG_ONE, true, "SRC[:DST[:noexec,partial]]", "filesystem", opt_overlay, "SRC at DST with a writable layer that is thrown away"),
 	L("tmpfs", SB_ARG_ONE, true, "DST[:size=N,mode=M,noexec]", "filesystem", opt_tmpfs, "a fresh tmpfs at DST"),
 	L("dir", SB_ARG_ONE, true, "DST", "filesystem", opt_dir, "an empty directory at DST"),
 	L("symlink", SB_ARG_ONE, true, "TARGET:LINK", "filesystem", opt_symlink, "a symbolic link LINK -> TARGET"),
@@ -855,7 +709,7 @@ static const struct sb_option table[] = {
 	O("ebpf", SB_ARG_ONE, false, "auto|required|best-effort|off", "network", opt_ebpf, "eBPF programs on the run's cgroup (auto: when permitted; best-effort: other walls stand in)"),
 	O("bpf-token", SB_ARG_ONE, true, "PATH", "network", opt_bpf_token, "take a BPF token from the delegated bpffs at PATH (kernel 6.9+)"),
 
-	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "keep the caller's terminal and session (for tools a person drives)"),
+	O("interactive", SB_ARG_NONE, false, NULL, "process", opt_interactive, "a terminal of its own: a pty inside (tty names /dev/pts/0), relayed to yours"),
 	L("keep-fd", SB_ARG_ONE, false, "N", "process", opt_keep_fd, "pass descriptor N to the command (repeatable)"),
 	L("env", SB_ARG_ONE, false, "NAME=VALUE", "process", opt_env, "set a variable (the environment starts empty but for PATH)"),
 	L("keep-env", SB_ARG_ONE, false, "NAME", "process", opt_keep_env, "copy NAME from the caller's environment"),

@@ -25,8 +25,6 @@
 #include "syscalls.h"
 #include "util.h"
 
-#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
-
 static bool kept(const struct sb_plan *p, int fd)
 {
 	for (size_t i = 0; i < p->n_keep_fds; i++)
@@ -68,52 +66,6 @@ static int fds_cloexec(const struct sb_plan *p, struct sb_err *err)
 	}
 	closedir(d);
 	return 0;
-}
-
-/* The payload's environment: PATH, then --keep-env values, then --env. */
-static char **build_env(const struct sb_plan *p, char **caller_env)
-{
-	size_t n = 0, cap = 1 + p->n_keep_env + p->n_env + 1;
-	char **env = calloc(cap, sizeof(char *));
-
-	if (!env)
-		return NULL;
-	env[n++] = (char *)"PATH=" DEFAULT_PATH;
-	for (size_t i = 0; i < p->n_keep_env; i++) {
-		size_t len = strlen(p->keep_env[i]);
-
-		for (char **e = caller_env; e && *e; e++)
-			if (strncmp(*e, p->keep_env[i], len) == 0 && (*e)[len] == '=')
-				env[n++] = *e;
-	}
-	for (size_t i = 0; i < p->n_env; i++)
-		env[n++] = p->env[i];
-	/* unset-env last: it removes the default PATH as well. */
-	for (size_t i = 0; i < n; i++)
-		for (size_t u = 0; u < p->n_unset_env; u++) {
-			size_t len = strlen(p->unset_env[u]);
-
-			if (strncmp(env[i], p->unset_env[u], len) == 0 && env[i][len] == '=') {
-				memmove(&env[i], &env[i + 1], (n - i - 1) * sizeof(char *));
-				n--;
-				i--;
-				break;
-			}
-		}
-	/* Later entries win: drop earlier ones with the same name. */
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strcspn(env[i], "=");
-
-		for (size_t j = i + 1; j < n; j++)
-			if (strncmp(env[i], env[j], len + 1) == 0) {
-				memmove(&env[i], &env[i + 1], (n - i - 1) * sizeof(char *));
-				n--;
-				i--;
-				break;
-			}
-	}
-	env[n] = NULL;
-	return env;
 }
 
 /*
@@ -208,11 +160,16 @@ static int reset_signals(struct sb_err *err)
 	return 0;
 }
 
-/* An OCI terminal: fd 0 (the pty's slave end, as init set it up) becomes
- * the controlling terminal of the new session. */
+/* A terminal init set up (OCI's, --interactive's): the first standard
+ * stream on it (fd 0 unless --stdin redirects it) makes it the
+ * controlling terminal of the new session. */
 static int take_terminal(const struct payload_io *io, struct sb_err *err)
 {
-	if (io->ctty && ioctl(0, TIOCSCTTY, 0) < 0)
+	int fd = 0;
+
+	while (io->ctty && fd < 2 && !isatty(fd))
+		fd++;
+	if (io->ctty && ioctl(fd, TIOCSCTTY, 0) < 0)
 		return sb_fail(err, errno, "make the terminal the controlling one");
 	return 0;
 }
@@ -247,8 +204,9 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 	if (!io->orphan && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return sb_fail(err, errno, "set the parent-death signal");
 	/* A new session: no controlling terminal to inject keystrokes into
-	 * (TIOCSTI) or to signal the caller's job through. */
-	if (!p->interactive && setsid() < 0)
+	 * (TIOCSTI) or to signal the caller's job through; a terminal of the
+	 * sandbox's own (OCI's, --interactive's) becomes its terminal below. */
+	if (setsid() < 0)
 		return sb_fail(err, errno, "start a new session");
 	/* A fresh session keyring so the caller's keys are out of reach. */
 	if (sys_join_new_session_keyring() < 0 && errno != ENOSYS)
@@ -288,7 +246,7 @@ static int prepare(const struct sb_plan *p, const struct payload_io *io, struct 
 static int lock_down(const struct sb_plan *p, struct sb_seccomp *sc, int sync_fd, char **caller_env,
 		     struct sb_err *err)
 {
-	char **env = build_env(p, caller_env);
+	char **env = plan_env(p, caller_env);
 	int r;
 
 	if (!env)
@@ -328,21 +286,24 @@ static void send_err(int sync_fd, const struct sb_err *err)
 		dprintf(2, "sandbox: %s\n", err->msg);
 }
 
-/* The value of PATH the payload will have (build_env's rule: later wins). */
-static const char *payload_path(const struct sb_plan *p)
+/* The PATH the payload will have: plan_env's, as the payload builds it
+ * (later wins, unset-env removes), or execvp's default without one. */
+static const char *payload_path(const struct sb_plan *p, char *buf, size_t len)
 {
-	const char *path = DEFAULT_PATH;
+	char **env = plan_env(p, NULL);
 
-	for (size_t i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], "PATH=", 5) == 0)
-			path = p->env[i] + 5;
-	return path;
+	snprintf(buf, len, "/bin:/usr/bin");
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], "PATH=", 5) == 0)
+			snprintf(buf, len, "%s", env[i] + 5);
+	free(env);
+	return buf;
 }
 
 int payload_lookup(const struct sb_plan *p, struct sb_err *err)
 {
-	const char *cmd = p->argv[0], *path = payload_path(p);
-	char buf[4096];
+	char buf[4096], pathbuf[4096];
+	const char *cmd = p->argv[0], *path = payload_path(p, pathbuf, sizeof(pathbuf));
 	int r;
 
 	if (strchr(cmd, '/')) {

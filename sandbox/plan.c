@@ -126,7 +126,8 @@ const char *plan_mount_flags_str(unsigned flags, char *buf, size_t len)
 	static const struct {
 		unsigned bit;
 		const char *word;
-	} words[] = { { SB_MNT_NOEXEC, "noexec" }, { SB_MNT_DEV, "dev" }, { SB_MNT_NOREC, "norec" }, { SB_MNT_OWN, "own" } };
+	} words[] = { { SB_MNT_NOEXEC, "noexec" }, { SB_MNT_DEV, "dev" }, { SB_MNT_NOREC, "norec" }, { SB_MNT_OWN, "own" },
+		      { SB_MNT_PARTIAL, "partial" } };
 	size_t n = 0;
 
 	buf[0] = '\0';
@@ -236,4 +237,89 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err)
 	if (p->limits.extra_time_us && !p->limits.cpu_time_us)
 		return sb_failx(err, EINVAL, "--extra-time needs --cpu-time (it is time granted past that limit)");
 	return 0;
+}
+
+/* FNV-1a of an environment entry's name (up to '='). */
+static uint64_t name_hash(const char *s, size_t *len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t n = 0;
+
+	for (; s[n] && s[n] != '='; n++)
+		h = (h ^ (unsigned char)s[n]) * 1099511628211ULL;
+	*len = n;
+	return h;
+}
+
+/* Keep the last entry of each name, in order, and none of the names in
+ * unset: one pass from the end with a hash set of the names seen, so 400k
+ * "env" lines cost 400k steps (a pairwise scan took seconds). The unset
+ * names go in first, as if seen later than everything. */
+static size_t keep_last(char **env, size_t n, char **unset, size_t n_unset)
+{
+	size_t cap = 16, k = 0;
+	size_t *slot;
+	bool *keep;
+
+	while (cap < 2 * (n + n_unset))
+		cap *= 2;
+	slot = calloc(cap, sizeof(*slot)); /* index + 1 into env, then unset; 0 = empty */
+	keep = calloc(n ? n : 1, sizeof(*keep));
+	if (!slot || !keep) {
+		free(slot);
+		free(keep);
+		return SIZE_MAX;
+	}
+	for (size_t i = n + n_unset; i-- > 0;) {
+		const char *e = i < n ? env[i] : unset[i - n];
+		size_t len, j;
+		uint64_t h = name_hash(e, &len);
+
+		for (j = h & (cap - 1); slot[j]; j = (j + 1) & (cap - 1)) {
+			size_t at = slot[j] - 1;
+			const char *o = at < n ? env[at] : unset[at - n];
+
+			if (strncmp(o, e, len) == 0 && (o[len] == '=' || !o[len]))
+				break;
+		}
+		if (!slot[j]) {
+			slot[j] = i + 1;
+			if (i < n)
+				keep[i] = true;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (keep[i])
+			env[k++] = env[i];
+	free(slot);
+	free(keep);
+	return k;
+}
+
+char **plan_env(const struct sb_plan *p, char **caller_env)
+{
+	size_t n = 0, cap = 1 + p->n_keep_env + p->n_env + 1;
+	char **env = calloc(cap, sizeof(char *));
+
+	if (!env)
+		return NULL;
+	env[n++] = (char *)"PATH=" SB_DEFAULT_PATH;
+	for (size_t i = 0; i < p->n_keep_env; i++) {
+		size_t len = strlen(p->keep_env[i]);
+
+		for (char **e = caller_env; e && *e; e++)
+			if (strncmp(*e, p->keep_env[i], len) == 0 && (*e)[len] == '=' && n < cap - 1) {
+				env[n++] = *e;
+				break;
+			}
+	}
+	for (size_t i = 0; i < p->n_env; i++)
+		env[n++] = p->env[i];
+	n = keep_last(env, n, p->unset_env, p->n_unset_env);
+	if (n == SIZE_MAX) {
+		free(env);
+		return NULL;
+	}
+	env[n] = NULL;
+	return env;
 }

@@ -45,6 +45,7 @@ enum sb_mount_kind {
 #define SB_MNT_DEV 0x2u /* "dev": device nodes on it work (a bind of /dev) */
 #define SB_MNT_NOREC 0x4u /* "norec": bind the top mount only, not the mounts below it */
 #define SB_MNT_OWN 0x8u /* "own": the tree belongs to the command's uid for the run (map-to subuid) */
+#define SB_MNT_PARTIAL 0x10u /* "partial" (overlay): entries of ids the sandbox does not map stay unwritable */
 
 struct sb_mount {
 	enum sb_mount_kind kind;
@@ -321,6 +322,16 @@ int plan_validate(const struct sb_plan *p, struct sb_err *err);
 /* Whether mount m is left out of the run: a system-ro-bind when a rootfs
  * brings its own system. The one rule mounts, Landlock and explain ask. */
 bool plan_mount_skipped(const struct sb_plan *p, const struct sb_mount *m);
+
+/* The search path a command gets when no policy sets PATH. */
+#define SB_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+/* The command's environment: PATH, the --keep-env variables found in
+ * caller_env, then the --env entries; of one name the last wins, order
+ * otherwise kept; the --unset-env names are left out (PATH too). The strings are the plan's and caller_env's (not
+ * copied); free the array only. NULL on ENOMEM. Pure; linear in size.
+ * The payload execs with it, explain prints it. */
+char **plan_env(const struct sb_plan *p, char **caller_env);
 
 /* Append helpers used by option handlers; all return -ENOMEM on failure. */
 int plan_add_mount(struct sb_plan *p, const struct sb_mount *m);

@@ -59,7 +59,7 @@ void policy_set_open_hook(policy_open_fn fn)
  * copied into the caret line so the caret stays aligned. */
 static void quote(char *dst, size_t len, unsigned lineno, const char *line, size_t col0)
 {
-	char shown[200], caret[200];
+	char shown[200], caret[200], num[16];
 	size_t n = strcspn(line, "\r\n"), start = 0, k = 0, j = 0;
 
 	if (col0 > n)
@@ -81,7 +81,9 @@ static void quote(char *dst, size_t len, unsigned lineno, const char *line, size
 	}
 	caret[j++] = '^';
 	caret[j] = '\0';
-	snprintf(dst, len, "\n %5u | %s%s\n       | %s%s", lineno, start ? "..." : "", shown,
+	/* The caret line's gutter is as wide as the line number's. */
+	snprintf(num, sizeof(num), "%5u", lineno);
+	snprintf(dst, len, "\n %s | %s%s\n %*s | %s%s", num, start ? "..." : "", shown, (int)strlen(num), "",
 		 start ? "   " : "", caret);
 }
 
@@ -245,16 +247,60 @@ static int parse_line(struct sb_plan *p, struct line *l, struct sb_err *err)
 
 /* ---- files ---- */
 
+/* Read one line (without its '\n') into buf, at most SB_POLICY_LINE_MAX
+ * bytes; *len is its length, NUL bytes included. Returns 1 for a line, 0
+ * at the end, -E2BIG for a longer line (its first bytes are in buf). */
+static int read_line(FILE *f, char *buf, size_t *len, uint64_t *total)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n == SB_POLICY_LINE_MAX) {
+			buf[n] = '\0';
+			*len = n;
+			return -E2BIG;
+		}
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	*len = n;
+	*total += n + (c == '\n');
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
+/* Bytes read by the policy being loaded, includes and all: a policy is
+ * text a person writes, so a huge one (check /dev/zero) is a mistake to
+ * stop, not to read for ever. */
+static uint64_t read_total;
+
 static int parse(struct sb_plan *p, FILE *f, const struct frame *fr, struct sb_err *err)
 {
-	_cleanup_free_ char *buf = NULL;
-	size_t cap = 0;
+	_cleanup_free_ char *buf = malloc(SB_POLICY_LINE_MAX + 1);
 	struct line l = { .fr = fr };
-	int r = 0;
+	size_t len;
+	int r = 0, got;
 
-	while (r == 0 && getline(&buf, &cap, f) >= 0) {
+	if (!buf)
+		return sb_fail(err, ENOMEM, "policy line");
+	while (r == 0 && (got = read_line(f, buf, &len, &read_total)) != 0) {
 		l.lineno++;
 		l.text = buf;
+		/* A NUL would cut the line where C strings end: refuse it. */
+		if (strlen(buf) != len) {
+			sb_failx(err, EINVAL, "a NUL byte (expected text)");
+			return locate(err, fr, l.lineno, buf, strlen(buf), "");
+		}
+		if (got == -E2BIG) {
+			sb_failx(err, E2BIG, "line longer than %d bytes (a policy holds one short directive a line)",
+				 SB_POLICY_LINE_MAX);
+			return locate(err, fr, l.lineno, buf, SB_POLICY_LINE_MAX, "");
+		}
+		if (read_total > SB_POLICY_SIZE_MAX) {
+			sb_failx(err, EFBIG, "the policy and its includes exceed %d MiB (a policy is short text; is '%s' "
+					     "a policy file?)", SB_POLICY_SIZE_MAX >> 20, fr->file);
+			return locate(err, fr, l.lineno, buf, 0, "");
+		}
 		r = parse_line(p, &l, err);
 	}
 	/* A read error must not pass for the end of a shorter policy. */
@@ -290,6 +336,8 @@ static int parse_framed(struct sb_plan *p, FILE *f, const char *display, char *k
 		free(key);
 		return sb_failx(err, ELOOP, "includes nest deeper than %d", MAX_DEPTH);
 	}
+	if (depth == 0)
+		read_total = 0;
 	fr = &stack[depth];
 	fr->file = plan_intern(p, display);
 	fr->key = key;

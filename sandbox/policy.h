@@ -8,6 +8,11 @@
 
 #include "plan.h"
 
+/* Bounds on policy input: one line, and everything one load reads
+ * (includes too). Errors name the file and line. */
+#define SB_POLICY_LINE_MAX 65536
+#define SB_POLICY_SIZE_MAX (16 << 20)
+
 /* err->col after a policy error whose message already starts with
  * "FILE:LINE:COL: error:" (callers should not wrap it in more context). */
 #define SB_COL_LOCATED (-2)

@@ -80,6 +80,7 @@ static int add_cond_rule(struct sc_table *t, const char *name, const struct sb_s
 	if (!n->name)
 		return -ENOMEM;
 	n->action = sc_action(r->action, r->errnum);
+	n->loc = r->loc;
 	n->n_conds = r->n_conds;
 	memcpy(n->conds, r->conds, sizeof(n->conds));
 	t->n_rules++;
@@ -433,6 +434,43 @@ int sc_emit_libseccomp(const struct sc_table *t, struct sock_filter **ret, size_
 	return 0;
 }
 
+/* Over the kernel's instruction limit: say which limit, and where the
+ * argument conditions that fill it come from (the syscall with the most,
+ * and its first rule). */
+static int too_big(const struct sc_table *t, size_t insns, struct sb_err *err)
+{
+	struct {
+		const struct sc_rule *first;
+		size_t conds;
+	} per[600]; /* one per syscall name; there are fewer names than that */
+	const struct sc_rule *worst = NULL;
+	size_t n = 0, most = 0;
+	char loc[600];
+
+	for (size_t i = 0; i < t->n_rules; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(per[k].first->name, t->rules[i].name) != 0)
+			k++;
+		if (k == n && n < ELEMENTSOF(per))
+			per[n++] = (typeof(per[0])){ .first = &t->rules[i] };
+		if (k < n)
+			per[k].conds += t->rules[i].n_conds;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (per[k].conds > most) {
+			most = per[k].conds;
+			worst = per[k].first;
+		}
+	if (!worst)
+		return sb_failx(err, E2BIG, "the syscall filter has %zu instructions, more than the kernel's limit of %d "
+					    "(BPF_MAXINSNS)", insns, BPF_MAXINSNS);
+	return sb_failx(err, E2BIG, "the syscall filter has %zu instructions, more than the kernel's limit of %d "
+				    "(BPF_MAXINSNS): an argument condition takes about 5; %s has %zu of them, the first "
+				    "at %s (fewer rules, or one rule with a mask: 'if argN & MASK == V')",
+			 insns, BPF_MAXINSNS, worst->name, most, plan_loc_str(&worst->loc, loc, sizeof(loc)));
+}
+
 /* Compile t into s->prog: stage 0 then stage 1. */
 static int compile(const struct sc_table *t, struct sb_seccomp *s, struct sb_err *err)
 {
@@ -447,7 +485,7 @@ static int compile(const struct sc_table *t, struct sb_seccomp *s, struct sb_err
 	if (r < 0)
 		return r;
 	if (n0 + n1 > BPF_MAXINSNS)
-		return sb_failx(err, E2BIG, "the syscall filter has %zu instructions, more than the kernel's %d", n0 + n1, BPF_MAXINSNS);
+		return too_big(t, n0 + n1, err);
 	prog = malloc((n0 + n1) * sizeof(*prog));
 	if (!prog)
 		return sb_fail(err, ENOMEM, "filter");

@@ -37,8 +37,10 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 #define X32_BIT 0x40000000u
-#define MAX_LABELS 4096
-#define MAX_FIXUPS 8192
+/* Room for a program of the kernel's maximum size (BPF_MAXINSNS) and
+ * more: past that the filter is refused anyway, with its size. */
+#define MAX_LABELS 16384
+#define MAX_FIXUPS 32768
 
 /* A tiny forward-only assembler: jumps name labels bound later. */
 struct bpf_asm {
@@ -130,7 +132,7 @@ static int resolve(struct bpf_asm *a)
 		if (a->fix[i].field == 'k')
 			a->ins[at].k = (uint32_t)off;
 		else if (off > 255)
-			return -E2BIG;
+			return -ERANGE; /* emit_group keeps every jump near */
 		else if (a->fix[i].field == 't')
 			a->ins[at].jt = (uint8_t)off;
 		else
@@ -284,27 +286,33 @@ static size_t group_names(const struct sc_table *t, const char **names, size_t m
 	return n;
 }
 
-/* One syscall's checks: hardening, then its rules, the latest first. */
-static void emit_group(struct bpf_asm *a, const struct sc_table *t, const char *name, uint32_t arch)
+/* One syscall's checks: hardening, then its rules, the latest first. A
+ * conditional jump reaches 255 instructions ahead: a group longer than
+ * that (dozens of argument rules on one syscall) is entered by a short
+ * jump and skipped by a JA, whose offset is 32 bits ("far"). */
+static void group_body(struct bpf_asm *a, const struct sc_table *t, const char *name, int nr, bool far)
 {
 	const struct sb_harden *h = seccomp_harden_find(name);
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 	int skip = label(a);
-	bool any = h && sc_harden_applies(t, h);
 
-	for (size_t i = 0; i < t->n_rules && !any; i++)
-		any = strcmp(t->rules[i].name, name) == 0;
-	if (nr < 0 || !any)
-		return;
-	jmp(a, BPF_JEQ, (uint32_t)nr, NEXT, skip);
+	if (far) {
+		int in = label(a);
+
+		jmp(a, BPF_JEQ, (uint32_t)nr, in, NEXT);
+		ja(a, skip);
+		bind(a, in);
+	} else {
+		jmp(a, BPF_JEQ, (uint32_t)nr, NEXT, skip);
+	}
 	if (h && sc_harden_applies(t, h))
 		harden_body(a, h);
 	for (size_t i = t->n_rules; i-- > 0;) {
 		const struct sc_rule *r = &t->rules[i];
-		int next = label(a);
+		int next;
 
 		if (strcmp(r->name, name) != 0)
 			continue;
+		next = label(a);
 		for (size_t c = 0; c < r->n_conds; c++)
 			cond(a, &r->conds[c], next);
 		emit(a, BPF_RET | BPF_K, r->action);
@@ -314,10 +322,39 @@ static void emit_group(struct bpf_asm *a, const struct sc_table *t, const char *
 	bind(a, skip);
 }
 
+static void emit_group(struct bpf_asm *a, const struct sc_table *t, const char *name, uint32_t arch)
+{
+	const struct sb_harden *h = seccomp_harden_find(name);
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+	bool any = h && sc_harden_applies(t, h);
+	size_t n = a->n, n_fix = a->n_fix;
+	int n_labels = a->n_labels;
+
+	for (size_t i = 0; i < t->n_rules && !any; i++)
+		any = strcmp(t->rules[i].name, name) == 0;
+	if (nr < 0 || !any)
+		return;
+	/* The short form first (one jeq per group on every syscall's path);
+	 * when it does not reach, take it back and emit the far form. */
+	group_body(a, t, name, nr, false);
+	if (a->err || a->n - n - 1 <= 255)
+		return;
+	a->n = n;
+	a->n_fix = n_fix;
+	a->n_labels = n_labels;
+	group_body(a, t, name, nr, true);
+}
+
 static void emit_arch(struct bpf_asm *a, const struct sc_table *t, uint32_t arch, int kill, int end)
 {
-	const char *names[512];
-	size_t n = group_names(t, names, ELEMENTSOF(names));
+	size_t nh, n;
+	_cleanup_free_ const char **names = calloc(t->n_rules + (seccomp_harden_list(&nh), nh) + 1, sizeof(*names));
+
+	if (!names) {
+		a->err = -ENOMEM;
+		return;
+	}
+	n = group_names(t, names, t->n_rules + nh);
 
 	ld(a, OFF_NR);
 	/* x32 syscalls arrive with the x86_64 arch value and bit 30 set in
@@ -365,8 +402,10 @@ int sc_emit_stage0(const struct sc_table *t, struct sock_filter **ret, size_t *r
 	r = resolve(a);
 	if (r < 0) {
 		free(a->ins);
-		return sb_failx(err, -r, r == -E2BIG ? "too many argument conditions on one syscall (stage 0 jump out of range)"
-						      : "internal error building the filter prefix (%d)", r);
+		return r == -E2BIG ? sb_failx(err, E2BIG, "the syscall filter is larger than the kernel's limit of %d "
+						       "instructions (BPF_MAXINSNS): too many argument conditions", BPF_MAXINSNS)
+				   : r == -ENOMEM ? sb_fail(err, ENOMEM, "seccomp stage 0")
+				   : sb_failx(err, -r, "internal error building the filter prefix (%d)", r);
 	}
 	*ret = a->ins;
 	*ret_len = a->n;

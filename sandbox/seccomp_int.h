@@ -21,6 +21,7 @@ struct sc_rule {
 	uint32_t action; /* SECCOMP_RET_* with data */
 	size_t n_conds;
 	struct sb_sys_cond conds[6];
+	struct sb_loc loc; /* the policy line, for "too many conditions" messages */
 };
 
 struct sc_table {
@@ -47,6 +48,9 @@ int sc_table_apply(struct sc_table *t, const struct sb_sysrule *r, struct sb_err
 
 /* The SECCOMP_RET_* value of a plan action. */
 uint32_t sc_action(enum sb_sys_action a, int errnum);
+
+/* The largest profile seccomp_oci_import reads. */
+#define SB_PROFILE_SIZE_MAX (4 << 20)
 
 /* Import the Docker/OCI JSON profile at path into t (seccomp_oci.c).
  * *dflt_set tells whether the profile set the default action. */

@@ -13,11 +13,13 @@
  * kernels. The always-on hardening still applies on top.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "seccomp_int.h"
 #include "util.h"
@@ -179,16 +181,54 @@ static int check_arches(json_t *arches, char *what, size_t len)
 	return 0;
 }
 
+/* The profile's text, at most SB_PROFILE_SIZE_MAX bytes: moby's default
+ * profile is 20 KiB; /dev/zero or a log file named by mistake must stop
+ * with a message, not fill the memory. */
+static json_t *load_bounded(const char *path, json_error_t *je, struct sb_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		sb_fail(err, errno, "seccomp-profile %s", path);
+		return NULL;
+	}
+	buf = malloc(SB_PROFILE_SIZE_MAX + 1);
+	if (!buf) {
+		sb_fail(err, ENOMEM, "seccomp-profile %s", path);
+		return NULL;
+	}
+	while (len <= SB_PROFILE_SIZE_MAX && (n = read(fd, buf + len, SB_PROFILE_SIZE_MAX + 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sb_fail(err, errno, "seccomp-profile %s: read", path);
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	if (len > SB_PROFILE_SIZE_MAX) {
+		sb_failx(err, EFBIG, "seccomp-profile %s: larger than %d MiB (expected a Docker/OCI seccomp JSON profile)",
+			 path, SB_PROFILE_SIZE_MAX >> 20);
+		return NULL;
+	}
+	return json_loadb(buf, len, 0, je);
+}
+
 int seccomp_oci_import(struct sc_table *t, const char *path, bool *dflt_set, struct sb_err *err)
 {
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je), *sys, *e;
+	json_t *root = load_bounded(path, &je, err), *sys, *e;
 	json_int_t dflt_errno = EPERM;
 	char what[256] = "";
 	enum sb_sys_action a;
 	size_t i;
 	int rc = 0, en;
 
+	if (!root && err->msg[0])
+		return -err->errnum;
 	if (!root)
 		return sb_failx(err, EINVAL, "seccomp-profile %s:%d:%d: %s", path, je.line, je.column, je.text);
 	if (json_is_integer(json_object_get(root, "defaultErrnoRet")))

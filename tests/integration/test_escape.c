@@ -47,3 +47,22 @@ Test(escape, session_keyring_is_not_the_callers)
 	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
 	cr_assert(strstr(o.out, "blocked:") && o.status == 0, "status %d\n%s%s", o.status, o.out, o.err);
 }
+
+/* /proc/keys and /proc/key-users are not namespaced: they listed the
+ * caller's keyrings with their descriptions (_uid.1000, a key's name) and
+ * every uid's key quota. Masked: empty inside. */
+Test(escape, proc_keys_masked)
+{
+	struct sb_out o;
+	char script[8192];
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+
+	/* A key of the caller's own, named so it would show. */
+	snprintf(script, sizeof(script),
+		 "python3 -c 'import ctypes;l=ctypes.CDLL(None);"
+		 "l.syscall(248,b\"user\",b\"sb-test-secret-name\",b\"x\",1,-4)'; "
+		 "%s run -- /bin/sh -c 'cat /proc/keys /proc/key-users; echo done'", sb_bin());
+	sb_exec(SB_AS_USER, argv, NULL, 30, &o);
+	cr_assert_eq(o.status, 0, "%s%s", o.out, o.err);
+	cr_assert_str_eq(o.out, "done\n", "/proc/keys or /proc/key-users shows:\n%s", o.out);
+}

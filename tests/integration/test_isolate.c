@@ -785,6 +785,10 @@ Test(isolate, options_and_usage)
 	sb_assert_out_has(&o, "forked");
 	iso(&o, "-b", "15", "--run", "--", "/bin/sh", "-c", "/bin/true && echo forked", NULL);
 	sb_assert_status(&o, 1);
+	/* A file system only root may mount is refused, never an empty tmpfs. */
+	iso(&o, "-b", "15", "--dir=/sys=sysfs:fs", "--run", "--", "/bin/true", NULL);
+	sb_assert_status(&o, 2);
+	sb_assert_err_has(&o, "only proc and tmpfs can be mounted without root");
 	/* Own network namespace (lo only), or the caller's with --share-net. */
 	iso(&o, "-b", "15", "-s", "--run", "--", "/bin/cat", "/proc/net/dev", NULL);
 	sb_assert_status(&o, 0);

@@ -132,3 +132,128 @@ Test(truth, explain_default_action_follows_an_imported_profile)
 	}
 	free(o);
 }
+
+/* The caller's own cgroup in the memory hierarchy (v1) or the v2 path,
+ * as /proc/self/cgroup says. */
+static void own_memory_cgroup(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4096];
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+
+		if (!path)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(ctl + 1, "memory:", 7) == 0 || strstr(ctl + 1, ",memory:"))
+			snprintf(buf, len, "/sys/fs/cgroup/memory%s", strcmp(path + 1, "/") ? path + 1 : "");
+	}
+	if (f)
+		fclose(f);
+}
+
+/* explain OPTS --memory 64M says whether the run would fail for want of a
+ * cgroup; run OPTS --memory 64M -- true must agree. Returns whether it
+ * said the cgroup is usable. */
+static bool explain_agrees_with_run(const char *what, const char *opt, const char *val)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	bool fails, usable;
+
+	if (opt)
+		sb_cmd(o, "explain", opt, val, "--memory", "64M", NULL);
+	else
+		sb_cmd(o, "explain", "--memory", "64M", NULL);
+	sb_assert_status(o, 0);
+	fails = strstr(o->out, "(the run would fail)") != NULL;
+	usable = strstr(o->out, "(limits enforced there)") != NULL;
+	cr_assert(!(fails && usable), "%s: explain says both\n%s", what, o->out);
+	if (opt)
+		sb_run(o, opt, val, "--memory", "64M", "--", "/bin/true", NULL);
+	else
+		sb_run(o, "--memory", "64M", "--", "/bin/true", NULL);
+	cr_assert_eq(o->status, fails ? 125 : 0, "%s: explain says the run would %s, it exited %d\n%s", what,
+		     fails ? "fail" : "work", o->status, o->err);
+	if (fails)
+		sb_assert_err_has(o, "the limits need a cgroup and none is usable");
+	free(o);
+	return usable;
+}
+
+/* explain asks the cgroup layer the run uses (cgroup_where): it honours
+ * SANDBOX_CGROUP, takes --cgroup-parent as the run does (a path under the
+ * cgroup mount too), and says "would fail" exactly when the run does. */
+Test(truth, explain_cgroup_verdict_matches_the_run)
+{
+	const char *env = getenv("SANDBOX_CGROUP");
+	char own[4096], abs[8400];
+
+	if (!env || !*env || env[0] == '/')
+		cr_skip_test("needs the relative SANDBOX_CGROUP tests/setup-cgroup.sh delegates (v1 host, as root)");
+	cr_assert(explain_agrees_with_run("SANDBOX_CGROUP", NULL, NULL), "SANDBOX_CGROUP=%s was not used", env);
+	own_memory_cgroup(own, sizeof(own));
+	snprintf(abs, sizeof(abs), "%s/%s", own, env);
+	explain_agrees_with_run("--cgroup-parent under the mount", "--cgroup-parent", abs);
+	explain_agrees_with_run("--cgroup-parent missing", "--cgroup-parent", "/no/such/cgroup");
+	unsetenv("SANDBOX_CGROUP");
+	explain_agrees_with_run("own cgroup", NULL, NULL);
+	cr_assert(!explain_agrees_with_run("own cgroup, best-effort", "--limits", "best-effort"));
+}
+
+/* Policy input is bounded and exact: /dev/zero as a policy or as a seccomp
+ * profile stops at once with a message (it used to grow by a GB a
+ * second), and a NUL byte is an error at its line and column. */
+Test(truth, policy_input_is_bounded_and_exact)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	char path[4200];
+	FILE *f;
+
+	sb_cmd(o, "check", "/dev/zero", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "/dev/zero:1:1: error: a NUL byte (expected text)");
+	sb_run(o, "--seccomp-profile", "/dev/zero", "--", "/bin/true", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "seccomp-profile /dev/zero: larger than 4 MiB");
+	snprintf(path, sizeof(path), "%s/nul.policy", sb_testdir());
+	f = fopen(path, "w");
+	cr_assert(f);
+	fwrite("include default\nro-bind /usr\0:/etc/shadow\n", 1, 43, f);
+	fclose(f);
+	chmod(path, 0644);
+	sb_run(o, "--policy", path, "--", "/bin/true", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "nul.policy:2:13: error: a NUL byte (expected text)");
+	free(o);
+}
+
+/* A bind source that is a symlink is what it is on the host: an absolute
+ * link is followed from the host's root (it used to be resolved in the
+ * sandbox's half-built root: "No such file or directory"), and a link to
+ * nothing says so. */
+Test(truth, bind_source_symlink_is_resolved_as_on_the_host)
+{
+	struct sb_out *o = calloc(1, sizeof(*o));
+	const char *target = sb_write_file("link-target.txt", "through the link\n");
+	char link[4200], dangling[4200], bind[4400];
+
+	snprintf(link, sizeof(link), "%s/abs-link", sb_testdir());
+	snprintf(dangling, sizeof(dangling), "%s/dangling-link", sb_testdir());
+	unlink(link);
+	unlink(dangling);
+	cr_assert(symlink(target, link) == 0);
+	cr_assert(symlink("/nonexistent/elsewhere", dangling) == 0);
+	snprintf(bind, sizeof(bind), "%s:/data.txt", link);
+	sb_run(o, "--ro-bind", bind, "--", "/bin/cat", "/data.txt", NULL);
+	sb_assert_status(o, 0);
+	cr_assert_str_eq(o->out, "through the link\n");
+	snprintf(bind, sizeof(bind), "%s:/data.txt", dangling);
+	sb_run(o, "--ro-bind", bind, "--", "/bin/cat", "/data.txt", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "dangling-link' is a symlink to '/nonexistent/elsewhere', which does not exist on this machine");
+	sb_run(o, "--ro-bind-try", bind, "--", "/bin/true", NULL);
+	sb_assert_status(o, 0);
+	free(o);
+}

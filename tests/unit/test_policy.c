@@ -636,3 +636,54 @@ Test(policy, deep_but_acyclic_includes_are_bounded)
 	cr_assert(strstr(err.msg, "includes nest deeper than 32") != NULL, "%s", err.msg);
 	free(argv0);
 }
+
+/* Parse len bytes (NULs included) as t.policy. */
+static int parse_n(const char *text, size_t len)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+	int r;
+
+	cr_assert(f);
+	r = policy_parse_stream(&plan, f, "t.policy", &err);
+	fclose(f);
+	return r;
+}
+
+/* A NUL byte is an error at its line and column, wherever it is: it used
+ * to cut the line ("ro-bind /usr\0:/etc/shadow" read as "ro-bind /usr")
+ * or hide a whole line. */
+Test(policy, nul_byte_is_an_error_with_line_and_column)
+{
+	static const char mid[] = "hostname a\nro-bind /usr\0:/etc/shadow\n";
+	static const char start[] = "hostname a\n\0memory 1G\n";
+
+	cr_assert_lt(parse_n(mid, sizeof(mid) - 1), 0);
+	cr_assert_str_eq(err.msg, "t.policy:2:13: error: a NUL byte (expected text)\n"
+				  "     2 | ro-bind /usr\n"
+				  "       |             ^");
+	cr_assert_eq(plan.n_mounts, 0, "nothing of the line was applied");
+	cr_assert_lt(parse_n(start, sizeof(start) - 1), 0);
+	cr_assert(strncmp(err.msg, "t.policy:2:1: error: a NUL byte", 31) == 0, "%s", err.msg);
+}
+
+/* A policy is short text: a huge line or file (check /dev/zero) stops with
+ * a message instead of eating the memory. */
+Test(policy, oversized_lines_and_files_are_refused)
+{
+	size_t n = SB_POLICY_LINE_MAX + 100, big = SB_POLICY_SIZE_MAX + 4096;
+	char *text = malloc(big + 1);
+
+	cr_assert(text);
+	memcpy(text, "env A=", 6);
+	memset(text + 6, 'x', n - 6);
+	text[n] = '\n';
+	cr_assert_lt(parse_n(text, n + 1), 0);
+	cr_assert(strstr(err.msg, "t.policy:1:65537: error: line longer than 65536 bytes"), "%s", err.msg);
+	for (size_t i = 0; i + 8 <= big; i += 8)
+		memcpy(text + i, "# 45678\n", 8);
+	plan_free(&plan);
+	plan_init(&plan);
+	cr_assert_lt(parse_n(text, big), 0);
+	cr_assert(strstr(err.msg, "error: the policy and its includes exceed 16 MiB"), "%s", err.msg);
+	free(text);
+}

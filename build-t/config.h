@@ -1,1 +1,0 @@
-#define SB_POLICY_DIR "/usr/local/share/sandbox/policies"
