@@ -11,6 +11,12 @@
  * the command, map, program and attach types against the delegation and
  * the capability (CAP_BPF, CAP_NET_ADMIN for the cgroup network programs,
  * CAP_PERFMON for the LSM one) in that namespace, not the host's.
+ * Attaching needs no more: BPF_LINK_CREATE (kernel/bpf/syscall.c
+ * link_create) checks the attach type against the program
+ * (bpf_prog_attach_check_attach_type: a capability only for cgroup_skb,
+ * CAP_NET_ADMIN through the program's token) and cgroup_bpf_link_attach
+ * takes the cgroup from the descriptor; the caller's right to the run's
+ * cgroup is the write access it needed to make it and move init there.
  *
  * Why a hook: Debian 12's libbpf (1.1) predates tokens and fills no
  * token field, and it issues every bpf() call (its feature probes too)
