@@ -61,9 +61,11 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS_REQ) jansson 2>/dev/null)
 # HOME is unset) uses "files", which glibc 2.34+ has built in.
 # `make LINK_STATIC=` links glibc shared (the asan build must).
 LINK_STATIC ?= -static-pie
-# libbpf (the eBPF layer) with what its static archive needs: libelf, zlib.
+# libbpf (the eBPF layer) with what its static archive needs: libelf, zlib;
+# its syscall() calls go through sandbox/bpf/token.c, which hands libbpf 1.1
+# (it predates BPF tokens) the run's token.
 PKG_LIBS_RAW := $(shell pkg-config --libs $(PKGS_REQ) jansson 2>/dev/null) \
-	$(shell pkg-config --libs --static libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+	$(shell pkg-config --libs --static libbpf 2>/dev/null || echo -lbpf -lelf -lz) -Wl,--wrap=syscall
 # Test programs link Criterion shared, and the three small libraries static.
 PKG_LIBS := -Wl,-Bstatic $(PKG_LIBS_RAW) -Wl,-Bdynamic
 

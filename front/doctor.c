@@ -206,8 +206,10 @@ static void check_ebpf(struct doctor_facts *f, struct doctor_line *l)
 	f->ebpf = pr.permitted;
 	f->ebpf_via = pr.permitted ? pr.via : NULL;
 	if (pr.permitted) {
-		say(l, DOCTOR_OK, "permitted through %s; programs go on the run's v2 cgroup (under %s)%s", pr.via,
-		    pr.cgroup_parent, pr.lsm ? "; the BPF LSM covers every socket family" : "");
+		say(l, DOCTOR_OK, "permitted through %s; programs go on the run's v2 cgroup (under %s)%s; %s%s", pr.via,
+		    pr.cgroup_parent, ebpf_all_families(&pr) ? "; the BPF LSM is active (every socket family is checked where it runs lsm_cgroup programs)" : "",
+		    pr.cache[0] ? "kept loaded between runs in " : "each run loads them: no bpffs at /sys/fs/bpf to keep them in",
+		    pr.cache);
 		return;
 	}
 	say(l, DOCTOR_MISSING, "%s: policies saying 'ebpf required' fail, 'best-effort' use the rootless walls",

@@ -427,10 +427,14 @@ static void print_ebpf(FILE *f, const struct sb_plan *p)
 
 	ebpf_probe(p, &pr);
 	if (pr.permitted) {
-		fprintf(f, "  %-16s enforced (%s): devices%s%s, on a v2 cgroup under %s%s\n", "ebpf", pr.via,
+		fprintf(f, "  %-16s enforced (%s): devices%s%s, on a v2 cgroup under %s%s; programs %s%s\n", "ebpf", pr.via,
 			p->socket_families_set ? ", socket families" : "",
-			p->net == SB_NET_HOST && p->n_netrules ? ", the --allow-net list" : "", pr.cgroup_parent,
-			p->socket_families_set && !pr.lsm ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "");
+			p->net == SB_NET_HOST && p->n_netrules   ? ", the --allow-net list"
+			: p->net == SB_NET_USER && p->n_netrules ? ", the --allow-net list behind nftables"
+								 : "",
+			pr.cgroup_parent,
+			p->socket_families_set && !ebpf_all_families(&pr) ? "; socket families: AF_INET/AF_INET6 only (no BPF LSM)" : "",
+			pr.cache[0] ? "kept loaded in " : "loaded by each run (no bpffs to keep them in)", pr.cache);
 		return;
 	}
 	fprintf(f, "  %-16s not permitted: %s (%s)", "ebpf", pr.why, pr.hint);

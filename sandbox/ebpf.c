@@ -1,9 +1,10 @@
 /*
  * ebpf.c: the eBPF layer. Runs in the launcher, as the caller, in the
  * caller's namespaces, before clone (ebpf_prepare) and right after it
- * (ebpf_parent). Decides whether the run gets the cgroup programs of
- * sandbox/bpf/ (network allow-list, socket families, devices), which ones,
- * and on which cgroup; bpf/loader.c does the libbpf work.
+ * (ebpf_parent); init registers itself first thing after GO (ebpf_child).
+ * Decides whether the run gets the cgroup programs of sandbox/bpf/
+ * (network allow-list, socket families, devices), which ones, with which
+ * rules, and on which cgroup; bpf/loader.c does the libbpf work.
  *
  * Where: the programs attach to a cgroup v2 directory holding only the
  * run. On a pure v2 host that is the run's own cgroup when the cgroup
@@ -11,13 +12,20 @@
  * /sys/fs/cgroup/unified has no controllers) a child "sandbox-PID-START" of the
  * launcher's own v2 cgroup, made here, joined by init before GO, removed
  * after the run. A launcher killed by SIGKILL loses its links with its
- * descriptors (the kernel detaches them); its empty cgroup is removed by
- * the next run's stale clean-up, as the cgroup layer does for its own.
+ * descriptors (the kernel detaches them, and frees the run's rules with
+ * them); its empty cgroup is removed by the next run's stale clean-up, as
+ * the cgroup layer does for its own.
  *
  * Who may: BPF_PROG_LOAD of these types needs CAP_BPF and CAP_NET_ADMIN
  * (CAP_PERFMON too for the LSM program), or CAP_SYS_ADMIN, in the initial
- * user namespace. Probes: /proc/self/status (CapEff), /proc/self/uid_map,
- * statfs of the v2 mount, /sys/kernel/security/lsm.
+ * user namespace; or a BPF token (--bpf-token, bpf/token.c) from a bpffs
+ * an admin delegated to the caller's user namespace. Probes:
+ * /proc/self/status (CapEff), /proc/self/uid_map, statfs of the v2 mount,
+ * /sys/kernel/security/lsm, BPF_TOKEN_CREATE.
+ *
+ * Cost: the loaded programs are kept pinned between runs (bpf/cache.c:
+ * /sys/fs/bpf/sandbox for root, "sandbox" in the token's bpffs), so a run
+ * after the first only attaches them and writes its rules.
  */
 #include "ebpf.h"
 
@@ -37,12 +45,18 @@
 
 #include "bpf/loader.h"
 #include "cgroup_impl.h"
+#include "layers.h"
 #include "net_rules.h"
+#include "syscalls.h"
 #include "util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
+#define BPF_FS_MAGIC_ 0xcafe4a11
+/* Where a root caller keeps the loaded programs: the kernel's bpffs mount
+ * point (systemd mounts it at boot). */
+#define BPF_FS "/sys/fs/bpf"
 
 #define CAP_NET_ADMIN_BIT 12
 #define CAP_SYS_ADMIN_BIT 21
@@ -98,32 +112,25 @@ static int own_v2_cgroup(char *buf, size_t len)
 	return r;
 }
 
-/* CapEff of this process, from /proc/self/status. */
+/* This process's effective capabilities (capget: one syscall where
+ * /proc/self/status would take a file's worth of parsing on every run). */
 static unsigned long long cap_eff(void)
 {
-	char line[256];
-	unsigned long long v = 0;
-	FILE *f = fopen("/proc/self/status", "re");
+	struct sb_cap_header h = { .version = SB_CAP_V3, .pid = 0 };
+	struct sb_cap_data d[2] = { { 0 } };
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
+	if (sys_capget(&h, d) < 0)
+		return 0;
+	return (unsigned long long)d[0].effective | (unsigned long long)d[1].effective << 32;
 }
 
 /* Capabilities count for BPF only in the initial user namespace, whose
- * uid_map is the identity over the whole range. */
+ * nsfs inode number is fixed (PROC_USER_INIT_INO). */
 static bool in_initial_userns(void)
 {
-	unsigned long a = 1, b = 1, n = 0;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	bool init = f && fscanf(f, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295UL;
+	struct stat st;
 
-	if (f)
-		fclose(f);
-	return init;
+	return stat("/proc/self/ns/user", &st) == 0 && st.st_ino == 0xEFFFFFFDU;
 }
 
 static void deny(struct sb_ebpf_probe *pr, const char *hint, const char *fmt, ...)
@@ -140,12 +147,53 @@ static void deny(struct sb_ebpf_probe *pr, const char *hint, const char *fmt, ..
 	snprintf(pr->hint, sizeof(pr->hint), "%s", hint);
 }
 
-void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
+static bool is_bpffs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == (typeof(sf.f_type))BPF_FS_MAGIC_;
+}
+
+/* With --bpf-token: the token is the permission (its user namespace's
+ * capabilities, not the host's), and its bpffs keeps the programs. */
+static void probe_token(const char *path, struct sb_ebpf_probe *pr)
+{
+	struct sb_err err = SB_ERR_INIT;
+	int fd;
+
+	if (bpf_loader_token(path, &fd, &err) < 0) {
+		deny(pr, "an admin mounts a bpffs with delegate_* options owned by your user namespace (README: BPF tokens)",
+		     "%s", err.msg);
+		return;
+	}
+	close(fd);
+	pr->permitted = true;
+	pr->via = "a BPF token";
+	snprintf(pr->cache, sizeof(pr->cache), "%s/sandbox", path);
+}
+
+static void probe_caps(struct sb_ebpf_probe *pr)
 {
 	unsigned long long caps = cap_eff();
 	bool sys_admin = caps & (1ULL << CAP_SYS_ADMIN_BIT);
 	bool bpf_net = (caps & (1ULL << CAP_BPF_BIT)) && (caps & (1ULL << CAP_NET_ADMIN_BIT));
 
+	if (!in_initial_userns())
+		deny(pr, HINT_PERMIT, "the launcher runs in a user namespace: capabilities there do not count for BPF");
+	else if (!sys_admin && !bpf_net)
+		deny(pr, HINT_PERMIT, "the caller holds neither CAP_BPF+CAP_NET_ADMIN nor CAP_SYS_ADMIN");
+	else
+		pr->permitted = true;
+	if (!pr->permitted)
+		return;
+	pr->via = sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_NET_ADMIN";
+	pr->lsm = sys_admin || (caps & (1ULL << CAP_PERFMON_BIT));
+	if (is_bpffs(BPF_FS))
+		snprintf(pr->cache, sizeof(pr->cache), "%s/sandbox", BPF_FS);
+}
+
+void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
+{
 	memset(pr, 0, sizeof(*pr));
 	if (p && p->ebpf == SB_EBPF_OFF)
 		deny(pr, "remove 'ebpf off'", "turned off by 'ebpf off'");
@@ -153,21 +201,26 @@ void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr)
 		deny(pr, "mount cgroup2 (pure v2 at /sys/fs/cgroup, or the hybrid /sys/fs/cgroup/unified)",
 		     "no cgroup v2 hierarchy is mounted: the programs attach to a v2 cgroup");
 	else if (p && p->bpf_token)
-		deny(pr, "run the launcher as root on the host instead",
-		     "BPF tokens (--bpf-token %s) are not supported by this build yet", p->bpf_token);
-	else if (!in_initial_userns())
-		deny(pr, HINT_PERMIT, "the launcher runs in a user namespace: capabilities there do not count for BPF");
-	else if (!sys_admin && !bpf_net)
-		deny(pr, HINT_PERMIT, "the caller holds neither CAP_BPF+CAP_NET_ADMIN nor CAP_SYS_ADMIN");
-	else if (access(pr->cgroup_parent, W_OK) < 0)
+		probe_token(p->bpf_token, pr);
+	else
+		probe_caps(pr);
+	if (pr->permitted && access(pr->cgroup_parent, W_OK) < 0)
 		deny(pr, "run as root, or from a cgroup delegated to you", "cgroup %s is not writable by the caller",
 		     pr->cgroup_parent);
-	else
-		pr->permitted = true;
-	if (!pr->permitted)
+	if (!pr->permitted) {
+		pr->via = NULL;
+		pr->cache[0] = '\0';
 		return;
-	pr->via = sys_admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_NET_ADMIN";
-	pr->lsm = bpf_loader_lsm_active() && (sys_admin || (caps & (1ULL << CAP_PERFMON_BIT)));
+	}
+	/* A token: try the LSM program; it loads only where delegated. The
+	 * loader asks whether the BPF LSM is active when it loads (a run
+	 * taking pinned programs need not read securityfs). */
+	pr->lsm = pr->lsm || (p && p->bpf_token);
+}
+
+bool ebpf_all_families(const struct sb_ebpf_probe *pr)
+{
+	return pr->permitted && pr->lsm && bpf_loader_lsm_active();
 }
 
 const char *ebpf_needed_by(const struct sb_plan *p)
@@ -187,7 +240,7 @@ static void stand_ins(const struct sb_plan *p, struct sb_ebpf_result *r)
 	for (size_t i = 0; i < p->n_mounts; i++)
 		has_dev |= p->mounts[i].kind == SB_MOUNT_DEV;
 	r->attached = false;
-	r->net = SB_WALL_NONE;
+	r->net = p->net == SB_NET_USER && p->n_netrules ? SB_WALL_NFTABLES : SB_WALL_NONE;
 	r->families = SB_WALL_NONE;
 	/* The run's /dev holds only the nodes above; every other mount is
 	 * nodev. */
@@ -257,10 +310,10 @@ static int where(const struct sb_cgroup *cg, const struct sb_ebpf_probe *pr, str
 }
 
 /* One grant as the programs' rule: address and mask in network order,
- * "every port" as 0-65535; bind() to the same address and ports is
- * allowed too (a client binding its source port, a server on a port the
- * policy names). */
-static void to_rule(const struct sb_netaddr *a, const struct sb_netgrant *g, struct sb_bpf_rule *r)
+ * "every port" as 0-65535; with bind, bind() to the same address and ports
+ * is allowed too (a client binding its source port, a server on a port
+ * the policy names). */
+static void to_rule(const struct sb_netaddr *a, const struct sb_netgrant *g, bool bind, struct sb_bpf_rule *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->family = a->family == AF_INET ? 4 : 6;
@@ -275,85 +328,132 @@ static void to_rule(const struct sb_netaddr *a, const struct sb_netgrant *g, str
 	r->port_lo = g->port_lo || g->port_hi ? g->port_lo : 0;
 	r->port_hi = g->port_lo || g->port_hi ? g->port_hi : 65535;
 	r->proto = g->proto == SB_NETP_UDP ? IPPROTO_UDP : IPPROTO_TCP;
-	r->bind = 1;
+	r->bind = bind;
 }
 
-/* --allow-net as rules; host-loopback is the host's 127.0.0.1 and ::1,
- * which on --net host are the run's loopback too. */
-static int net_rules(const struct sb_plan *p, struct sb_bpf_rule *rules, size_t *n, struct sb_err *err)
+struct rules_ctx {
+	struct sb_bpf_conf *c;
+	bool bind;
+	struct sb_err *err;
+};
+
+static int add_rule(void *ctx, const struct sb_netaddr *a, const struct sb_netgrant *g)
+{
+	struct rules_ctx *x = ctx;
+
+	if (x->c->n_rules >= SB_BPF_MAX_RULES)
+		return sb_failx(x->err, E2BIG, "--allow-net: more than %d destinations (after name resolution)",
+				SB_BPF_MAX_RULES);
+	to_rule(a, g, x->bind, &x->c->rules[x->c->n_rules++]);
+	return 0;
+}
+
+/* --net host: the allow-list with names resolved as --net user resolves
+ * them (net_lookup); host-loopback is the host's 127.0.0.1 and ::1, which
+ * on --net host are the run's loopback too. */
+static int host_rules(const struct sb_plan *p, struct sb_bpf_conf *c, struct sb_err *err)
 {
 	static const struct sb_netaddr lo4 = { .family = AF_INET, .addr = { 127, 0, 0, 1 }, .prefix = 32 };
 	static const struct sb_netaddr lo6 = { .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 };
+	struct rules_ctx x = { .c = c, .bind = true, .err = err };
 	struct sb_netgrants g = { 0 };
 	int r = netgrants_build(p, net_lookup, &g, err);
 
-	*n = 0;
 	for (size_t i = 0; r == 0 && i < g.n; i++) {
-		const struct sb_netaddr *as[2] = { &g.v[i].addr, NULL };
-
 		if (g.v[i].host_loopback) {
-			as[0] = &lo4;
-			as[1] = &lo6;
-		}
-		for (int k = 0; k < 2 && as[k] && r == 0; k++) {
-			if (*n >= SB_BPF_MAX_RULES)
-				r = sb_failx(err, E2BIG, "--allow-net: more than %d destinations (after name resolution)",
-					     SB_BPF_MAX_RULES);
-			else
-				to_rule(as[k], &g.v[i], &rules[(*n)++]);
+			r = add_rule(&x, &lo4, &g.v[i]);
+			if (r == 0)
+				r = add_rule(&x, &lo6, &g.v[i]);
+		} else {
+			r = add_rule(&x, &g.v[i].addr, &g.v[i]);
 		}
 	}
 	netgrants_free(&g);
 	return r;
 }
 
-static void load_plan(const struct sb_plan *p, const struct sb_ebpf_probe *pr, struct sb_bpf_load *l)
+/* The run's rules, devices and families as the programs read them. On
+ * --net user the allow-list is the one nftables enforces, as the payload
+ * sees it in its own namespace (net_user_dests: its own loopback, pasta's
+ * gateway for the host's loopback, the DNS forwarder): a second wall
+ * behind nftables, on connect and sendmsg only (bind() in the run's own
+ * namespace exposes nothing; --publish needs it). */
+static int fill_conf(const struct sb_plan *p, struct sb_bpf_conf *c, struct sb_bpf_load *l, struct sb_err *err)
 {
-	memset(l, 0, sizeof(*l));
-	l->token_fd = -1;
+	struct rules_ctx x = { .c = c, .bind = false, .err = err };
+	int r = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->families = p->socket_families;
+	c->n_devs = ELEMENTSOF(run_devs);
+	memcpy(c->devs, run_devs, sizeof(run_devs));
+	l->conf = c;
 	l->families = p->socket_families_set;
-	l->family_mask = p->socket_families;
-	l->lsm = pr->lsm;
 	l->devices = true;
-	l->devs = run_devs;
-	l->n_devs = ELEMENTSOF(run_devs);
+	if (p->net == SB_NET_HOST && p->n_netrules) {
+		r = host_rules(p, c, err);
+		l->net = l->bind = true;
+	} else if (p->net == SB_NET_USER && p->n_netrules) {
+		r = net_user_dests(add_rule, &x);
+		l->net = true;
+		for (size_t i = 0; i < p->n_publish && r == 0; i++) {
+			if (p->publish[i].proto != SB_NETP_UDP)
+				continue;
+			if (c->n_reply >= SB_BPF_MAX_REPLY)
+				r = sb_failx(err, E2BIG, "--publish: more than %d UDP ports for the eBPF programs",
+					     SB_BPF_MAX_REPLY);
+			else
+				c->reply_ports[c->n_reply++] = p->publish[i].port;
+		}
+	}
+	return r;
 }
+
+/* Nothing asked for these programs but auto mode (or best-effort): the
+ * other walls hold, and the report says why these are missing. */
+static int load_failed(const struct sb_plan *p, struct sb_ebpf *e, struct sb_result *res, struct sb_err *err)
+{
+	ebpf_release(e);
+	snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", err->msg);
+	if (p->ebpf == SB_EBPF_BEST_EFFORT || (p->ebpf == SB_EBPF_AUTO && !ebpf_needed_by(p))) {
+		*err = (struct sb_err)SB_ERR_INIT;
+		return 0;
+	}
+	return sb_wrap(err, "eBPF");
+}
+
+/* Whether init must register (ebpf_child): init reads its copy of this. */
+static bool attached;
 
 int ebpf_prepare(const struct sb_plan *p, const struct sb_cgroup *cg, struct sb_ebpf *e, struct sb_result *res,
 		 struct sb_err *err)
 {
+	struct sb_bpf_load l = { .token_fd = -1 };
 	struct sb_ebpf_probe pr;
-	struct sb_bpf_load l;
 	int r;
 
 	stand_ins(p, &res->ebpf);
 	ebpf_probe(p, &pr);
 	if (!pr.permitted)
 		return not_permitted(p, &pr, res, err);
-	load_plan(p, &pr, &l);
-	if (p->net == SB_NET_HOST && p->n_netrules) {
-		r = net_rules(p, e->rules, &l.n_rules, err);
-		if (r < 0)
-			return r;
-		l.net = true;
-		l.rules = e->rules;
-	}
-	r = where(cg, &pr, e, err);
+	r = fill_conf(p, &e->conf, &l, err);
+	if (r < 0)
+		return load_failed(p, e, res, err); /* on --net user nftables still holds */
+	l.lsm = pr.lsm;
+	l.cache = pr.cache[0] ? pr.cache : NULL;
+	r = p->bpf_token ? bpf_loader_token(p->bpf_token, &l.token_fd, err) : 0;
+	if (r == 0)
+		r = where(cg, &pr, e, err);
 	if (r == 0)
 		r = bpf_loader_attach(&l, e->cg_fd, &e->bpf, err);
-	if (r < 0) {
-		ebpf_release(e);
-		snprintf(res->ebpf.why, sizeof(res->ebpf.why), "%s", err->msg);
-		/* Nothing asked for these programs but auto mode: the other
-		 * walls hold, and the report says why these are missing. */
-		if (p->ebpf == SB_EBPF_BEST_EFFORT || (p->ebpf == SB_EBPF_AUTO && !ebpf_needed_by(p))) {
-			*err = (struct sb_err)SB_ERR_INIT;
-			return 0;
-		}
-		return sb_wrap(err, "eBPF");
-	}
+	if (l.token_fd >= 0)
+		close(l.token_fd);
+	if (r < 0)
+		return load_failed(p, e, res, err);
+	attached = true;
 	res->ebpf.attached = true;
-	res->ebpf.net = l.net ? SB_WALL_EBPF : SB_WALL_NONE;
+	res->ebpf.reused = bpf_loader_cached(e->bpf);
+	res->ebpf.net = l.net ? SB_WALL_EBPF : res->ebpf.net;
 	res->ebpf.devices = SB_WALL_EBPF;
 	res->ebpf.families = l.families ? SB_WALL_EBPF : SB_WALL_NONE;
 	res->ebpf.families_inet_only = l.families && !bpf_loader_all_families(e->bpf);
@@ -365,15 +465,50 @@ int ebpf_clone_fd(const struct sb_ebpf *e)
 	return e->own ? e->cg_fd : -1;
 }
 
+/* Is pid in our cgroup already (CLONE_INTO_CGROUP)? /proc/PID/cgroup's
+ * "0::PATH" ends with our directory's name. */
+static bool joined(const struct sb_ebpf *e, pid_t pid)
+{
+	char path[64], line[PATH_MAX + 16];
+	const char *name = strrchr(e->dir, '/');
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	while (f && name && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n"), k = strlen(name);
+
+		in |= strncmp(line, "0::", 3) == 0 && n >= k && strncmp(line + n - k, name, k) == 0;
+	}
+	if (f)
+		fclose(f);
+	return in;
+}
+
 int ebpf_parent(struct sb_ebpf *e, pid_t pid, struct sb_err *err)
 {
 	char buf[32];
 
-	if (!e->own)
+	/* Only without clone3: a write to cgroup.procs takes the cgroup
+	 * threadgroup lock for writing, an RCU grace period (ms) per run. */
+	if (!e->own || joined(e, pid))
 		return 0;
-	/* Harmless after CLONE_INTO_CGROUP; needed without clone3. */
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return cg_write(e->dir, "cgroup.procs", buf, err);
+}
+
+int ebpf_child(struct sb_err *err)
+{
+	int fd;
+
+	if (!attached)
+		return 0;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sb_fail(err, errno, "eBPF: open /dev/null to register the run's init");
+	close(fd);
+	return 0;
 }
 
 void ebpf_collect(const struct sb_ebpf *e, struct sb_result *res)

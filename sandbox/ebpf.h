@@ -15,14 +15,15 @@
 #include "result.h"
 
 /* Whether this caller may attach the programs here, and why not. Filled by
- * ebpf_probe without creating anything; explain, doctor and the run all
+ * ebpf_probe without attaching anything; explain, doctor and the run all
  * ask it. */
 struct sb_ebpf_probe {
 	bool permitted;
-	bool lsm; /* every socket family is covered (BPF LSM active and allowed) */
+	bool lsm; /* the caller may load the LSM program (ebpf_all_families: and it runs here) */
 	const char *via; /* "CAP_SYS_ADMIN", "CAP_BPF+CAP_NET_ADMIN", "a BPF token" */
 	char cgroup_parent[PATH_MAX]; /* where a run's own v2 cgroup would go */
-	char why[256]; /* when !permitted: what is missing */
+	char cache[PATH_MAX]; /* bpffs directory the loaded programs are kept in between runs; "" when none */
+	char why[512]; /* when !permitted: what is missing */
 	char hint[256]; /* when !permitted: how to get it */
 };
 
@@ -32,7 +33,7 @@ struct sb_ebpf {
 	int cg_fd; /* the cgroup they are attached to; -1 */
 	bool own; /* cg_fd is ours (dir): remove it after the run */
 	char dir[PATH_MAX];
-	struct sb_bpf_rule rules[SB_BPF_MAX_RULES]; /* --allow-net, resolved */
+	struct sb_bpf_conf conf; /* the run's rules, as the programs read them */
 };
 
 #define SB_EBPF_INIT { .bpf = NULL, .cg_fd = -1, .own = false, .dir = "" }
@@ -40,6 +41,11 @@ struct sb_ebpf {
 /* Anyone (explain, doctor, the run): may this caller use eBPF here? p may
  * be NULL (doctor: no plan, no token). Reads /proc and statfs only. */
 void ebpf_probe(const struct sb_plan *p, struct sb_ebpf_probe *pr);
+
+/* Explain, doctor: would a permitted run check every socket family (the
+ * BPF LSM is active and the caller may load its program), or AF_INET and
+ * AF_INET6 only? Reads securityfs. */
+bool ebpf_all_families(const struct sb_ebpf_probe *pr);
 
 /* The rule groups the plan holds that only eBPF can enforce, as text for
  * messages ("socket-families"), or NULL when it holds none. */
@@ -63,6 +69,11 @@ int ebpf_clone_fd(const struct sb_ebpf *e);
 
 /* Launcher, after clone, before GO: put init into our own cgroup. */
 int ebpf_parent(struct sb_ebpf *e, pid_t pid, struct sb_err *err);
+
+/* Init, right after GO, before anything else: open /dev/null, which
+ * records init in the run's rules (ebpf_abi.h) before the payload exists.
+ * Nothing when no programs are attached. */
+int ebpf_child(struct sb_err *err);
 
 /* Launcher, after the run: the counters into res->ebpf. */
 void ebpf_collect(const struct sb_ebpf *e, struct sb_result *res);

@@ -26,6 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ebpf.h"
 #include "layers.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -72,6 +73,9 @@ static int setup(struct init_ctx *c, struct sb_err *err)
 	const struct sb_plan *p = c->p;
 	int r;
 
+	r = ebpf_child(err); /* first: the eBPF programs learn which process is init */
+	if (r < 0)
+		return r;
 	r = userns_child(p, err);
 	if (r < 0)
 		return r;

@@ -93,6 +93,10 @@ int net_user_probe(const char **helper, struct sb_err *err);
 /* net.c (launcher, before clone): --net user: find pasta, resolve the
  * allow-list's names once, check published host ports are free. */
 int net_prepare(const struct sb_plan *p, struct sb_err *err);
+/* net.c (launcher, after net_prepare): each destination the --net user
+ * allow-list lets the payload reach, as its connects carry it inside the
+ * run's namespace (for the eBPF second wall); 0, or fn's first error. */
+int net_user_dests(int (*fn)(void *ctx, const struct sb_netaddr *a, const struct sb_netgrant *g), void *ctx);
 /* net.c (launcher, after the id maps): start pasta on init's namespace and
  * wait until it has set it up. */
 int net_parent(const struct sb_plan *p, pid_t pid, struct sb_err *err);

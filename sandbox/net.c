@@ -57,7 +57,9 @@ static struct {
 
 /* ---- launcher, before clone ---- */
 
-/* getaddrinfo, both families, each address once. */
+/* getaddrinfo, both families, each address once. Both enforcement paths
+ * resolve --allow-net names here: nftables (--net user) and eBPF (ebpf.c,
+ * --net host). */
 int net_lookup(const char *name, struct sb_netaddr **ret, size_t *n, struct sb_err *err)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
@@ -292,6 +294,39 @@ int net_prepare(const struct sb_plan *p, struct sb_err *err)
 	if (build_files(p) < 0)
 		return sb_fail(err, ENOMEM, "--net user: /etc/hosts");
 	return 0;
+}
+
+/* The allow-list as the payload's connects carry it inside the run's
+ * namespace, which the nftables rules match and the eBPF programs (ebpf.c,
+ * the second wall) check: the sandbox's own loopback, each grant, a grant
+ * of the host's loopback as the gateway addresses pasta maps to it, and
+ * the DNS forwarder when a name was allowed. */
+int net_user_dests(int (*fn)(void *ctx, const struct sb_netaddr *a, const struct sb_netgrant *g), void *ctx)
+{
+	static const struct sb_netaddr lo[2] = { { .family = AF_INET, .addr = { 127 }, .prefix = 8 },
+						 { .family = AF_INET6, .addr = { [15] = 1 }, .prefix = 128 } };
+	struct sb_netgrant any = { .proto = SB_NETP_TCP }, dns = { .port_lo = 53, .port_hi = 53 };
+	int r = 0;
+
+	if (!net.active || !net.rules)
+		return 0;
+	for (int k = 0; k < 4 && r == 0; k++) {
+		any.proto = k & 1 ? SB_NETP_UDP : SB_NETP_TCP;
+		r = fn(ctx, &lo[k / 2], &any);
+	}
+	for (size_t i = 0; i < net.g.n && r == 0; i++) {
+		const struct sb_netgrant *g = &net.g.v[i];
+
+		if (!g->host_loopback && !is_loopback(&g->addr))
+			r = fn(ctx, &g->addr, g);
+		for (size_t k = 0; (g->host_loopback || is_loopback(&g->addr)) && k < net.n_hostlo && r == 0; k++)
+			r = fn(ctx, &net.hostlo[k], g);
+	}
+	for (int k = 0; net.g.names && k < 2 && r == 0; k++) {
+		dns.proto = k ? SB_NETP_UDP : SB_NETP_TCP;
+		r = fn(ctx, &net.dns, &dns);
+	}
+	return r;
 }
 
 /* ---- launcher, after clone ---- */

@@ -218,6 +218,7 @@ static void write_ebpf(FILE *f, const struct sb_ebpf_result *e)
 		fputs("null", f);
 	fprintf(f, ",\n    \"enforced_by\": {\"net\": \"%s\", \"socket_families\": \"%s\", \"devices\": \"%s\"},\n",
 		wall(e->net), wall(e->families), wall(e->devices));
+	fprintf(f, "    \"reused\": %s,\n", e->reused ? "true" : "false");
 	fprintf(f, "    \"socket_families_checked\": \"%s\",\n",
 		e->families != SB_WALL_EBPF ? "none" : e->families_inet_only ? "inet" : "all");
 	fprintf(f, "    \"refused\": {\"connect\": %llu, \"sendmsg\": %llu, \"bind\": %llu, \"socket\": %llu, \"device\": %llu}\n  },\n",
@@ -253,7 +254,13 @@ static void json_net(FILE *f, const struct sb_plan *p, const struct sb_result *r
 		}
 		fputs("]}", f);
 	}
-	fputs("], \"published\": [", f);
+	/* The walls the launcher set up for the allow-list: nftables in the
+	 * run's namespace (--net user), the eBPF programs (--net host, and
+	 * behind nftables on --net user). */
+	fprintf(f, "], \"enforced_by\": [%s%s%s]", p->net == SB_NET_USER && p->n_netrules ? "\"nftables\"" : "",
+		p->net == SB_NET_USER && p->n_netrules && res->ebpf.net == SB_WALL_EBPF ? ", " : "",
+		res->ebpf.net == SB_WALL_EBPF ? "\"ebpf\"" : "");
+	fputs(", \"published\": [", f);
 	for (size_t i = 0; i < p->n_publish; i++) {
 		fputs(i ? ", " : "", f);
 		json_str(f, p->publish[i].text);

@@ -40,6 +40,7 @@ enum sb_wall { SB_WALL_NONE = 0, SB_WALL_EBPF, SB_WALL_NFTABLES, SB_WALL_SECCOMP
 struct sb_ebpf_result {
 	bool attached; /* programs were attached to the run's cgroup */
 	bool families_inet_only; /* no BPF LSM: only AF_INET/AF_INET6 are checked */
+	bool reused; /* the programs were already loaded (pinned by an earlier run), only attached */
 	enum sb_wall net, families, devices; /* who enforced each rule group */
 	uint64_t refused_connect, refused_sendmsg, refused_bind, refused_socket, refused_device;
 	char why[256]; /* why no programs were attached, "" when they were */

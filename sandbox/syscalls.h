@@ -255,3 +255,37 @@ static inline int sys_openat2(int dfd, const char *path, struct sb_open_how *how
 	return -1;
 #endif
 }
+
+/* BPF_TOKEN_CREATE (Linux 6.9): a BPF token from the root of a delegated
+ * bpffs. Debian 12's headers (6.1) and libbpf (1.1) predate it: the command
+ * number and its attr (__u32 flags, __u32 bpffs_fd) as in the kernel's
+ * include/uapi/linux/bpf.h. */
+#define SB_BPF_TOKEN_CREATE 36
+
+static inline int sys_bpf_token_create(int bpffs_fd)
+{
+#ifdef __NR_bpf
+	uint32_t attr[2] = { 0, (uint32_t)bpffs_fd };
+
+	return (int)syscall(__NR_bpf, SB_BPF_TOKEN_CREATE, attr, sizeof(attr));
+#else
+	(void)bpffs_fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* capget(2): glibc has no wrapper (libcap has one); version 3, two words. */
+#define SB_CAP_V3 0x20080522
+struct sb_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct sb_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+static inline int sys_capget(struct sb_cap_header *h, struct sb_cap_data *d)
+{
+	return (int)syscall(SYS_capget, h, d);
+}

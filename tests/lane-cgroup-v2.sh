@@ -51,7 +51,11 @@ for t in integ_test_limits integ_test_verdicts integ_test_core integ_test_seccom
 		       SANDBOX_CGROUP=$S/runs exec "$T" --jobs 1' || rc=1
 done
 # The eBPF layer as the guest's root (loading programs needs CAP_BPF): on
-# pure v2 the programs go on the run's own cgroup; Debian's 6.1 kernel.
+# pure v2 the programs go on the run's own cgroup; Debian's 6.1 kernel,
+# whose BPF LSM is active: securityfs shows it (the guest's own /sys), so
+# the lsm_cgroup family program runs too. The guest mounts a bpffs at
+# /sys/fs/bpf: the programs are pinned by the first run, reused after.
+mount -t securityfs none /sys/kernel/security 2>/dev/null
 env SANDBOX_BIN="$d/sandbox" SANDBOX_TESTDIR="$d" SANDBOX_HELPERS="$d/helpers" \
 	SANDBOX_TEST_UID="$SANDBOX_TEST_UID" SANDBOX_TEST_GID="$SANDBOX_TEST_GID" RUN_IN_VM=1 \
 	"$d/integ_test_ebpf" --jobs 1 --verbose >"$d/ebpf.log" 2>&1 || rc=1

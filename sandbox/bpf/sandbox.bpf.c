@@ -14,9 +14,9 @@
  *                                  BPF LSM active: "bpf" in lsm=)
  *   cgroup/dev                     open/mknod only of the run's /dev nodes
  *
- * Rules live in read-only data the launcher fills before loading (frozen
- * at load, so the verifier knows the loop bounds); the counters of refused
- * operations live in .bss, which the launcher reads after the run.
+ * The programs hold no rules: each run's rules and counters are the cgroup
+ * storage of its cgroup (struct sb_bpf_conf, ebpf_abi.h), so the same
+ * loaded programs serve every run and can stay pinned between runs.
  * Return 1 allows, 0 refuses (the syscall fails with EPERM).
  */
 #include <linux/bpf.h>
@@ -27,63 +27,108 @@
 
 #include "ebpf_abi.h"
 
-const volatile __u32 n_rules = 0;
-const volatile struct sb_bpf_rule rules[SB_BPF_MAX_RULES] = {};
-const volatile __u64 families = 0; /* bit F set: family F may be created */
-const volatile __u32 n_devs = 0;
-const volatile struct sb_bpf_dev devs[SB_BPF_MAX_DEVS] = {};
+/* Keyed by the cgroup id alone (__u64): one value per cgroup, shared by
+ * every program attached there. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_STORAGE);
+	__type(key, __u64);
+	__type(value, struct sb_bpf_conf);
+} conf SEC(".maps");
 
-struct sb_bpf_counters counters = {};
-
-/* Does a rule allow proto to addr (network order; v4 in a[0]) port? */
-static __always_inline int allowed(__u8 family, const __u32 a[4], __u16 port, __u8 proto, int bind)
+static __always_inline struct sb_bpf_conf *run_conf(void)
 {
-	for (__u32 i = 0; i < SB_BPF_MAX_RULES; i++) {
-		const volatile struct sb_bpf_rule *r = &rules[i];
-
-		if (i >= n_rules)
-			break;
-		if (r->family != family || r->proto != proto || (bind && !r->bind))
-			continue;
-		if (port < r->port_lo || port > r->port_hi)
-			continue;
-		if ((a[0] & r->mask[0]) != r->addr[0])
-			continue;
-		if (family == 6 && ((a[1] & r->mask[1]) != r->addr[1] || (a[2] & r->mask[2]) != r->addr[2] ||
-				    (a[3] & r->mask[3]) != r->addr[3]))
-			continue;
-		return 1;
-	}
-	return 0;
+	return bpf_get_local_storage(&conf, 0);
 }
 
-static __always_inline int check4(struct bpf_sock_addr *ctx, int bind)
+/* One connect, datagram or bind as the rules see it. */
+struct query {
+	const struct sb_bpf_conf *c;
+	__u32 a[4]; /* network order; IPv4 in a[0], the rest 0 */
+	__u16 port;
+	__u8 family, proto, bind;
+	__u8 ok;
+};
+
+/* bpf_loop's body: does rule i allow q? An IPv4 rule's addr[1..3] and
+ * mask[1..3] are 0, so one comparison of four words serves both families.
+ * A callback is verified once, however many rules there are: an inline
+ * 64-step loop over unknown map values cost the verifier 4-13k
+ * instructions per program, milliseconds on every first load. */
+static long match_rule(__u32 i, void *data)
 {
-	__u32 a[4] = { ctx->user_ip4, 0, 0, 0 };
-	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	struct query *q = data;
+	const struct sb_bpf_rule *r;
+
+	if (i >= SB_BPF_MAX_RULES)
+		return 1;
+	r = &q->c->rules[i];
+	if (r->family != q->family || r->proto != q->proto || (q->bind && !r->bind))
+		return 0;
+	if (q->port < r->port_lo || q->port > r->port_hi)
+		return 0;
+	if ((q->a[0] & r->mask[0]) != r->addr[0] || (q->a[1] & r->mask[1]) != r->addr[1] ||
+	    (q->a[2] & r->mask[2]) != r->addr[2] || (q->a[3] & r->mask[3]) != r->addr[3])
+		return 0;
+	q->ok = 1;
+	return 1;
+}
+
+static __always_inline int allowed(const struct sb_bpf_conf *c, struct query *q)
+{
+	__u32 n = c->n_rules;
+
+	q->c = c;
+	q->ok = 0;
+	bpf_loop(n < SB_BPF_MAX_RULES ? n : SB_BPF_MAX_RULES, match_rule, q, 0);
+	return q->ok & 1; /* the verifier wants 0 or 1 at exit */
+}
+
+static __always_inline int check4(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx, int bind)
+{
+	struct query q = { .a = { ctx->user_ip4 }, .port = bpf_ntohs((__u16)ctx->user_port), .family = 4,
+			   .proto = (__u8)ctx->protocol, .bind = (__u8)bind };
 
 	/* bind(port 0) asks for an ephemeral port, as connect() and listen()
 	 * do implicitly without this hook: no more than they get anyway. */
-	if (bind && port == 0)
+	if (bind && q.port == 0)
 		return 1;
-	return allowed(4, a, port, (__u8)ctx->protocol, bind);
+	return allowed(c, &q);
 }
 
-static __always_inline int check6(struct bpf_sock_addr *ctx, int bind)
+static __always_inline int check6(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx, int bind)
 {
-	__u32 a[4] = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] };
-	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	struct query q = { .a = { ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3] },
+			   .port = bpf_ntohs((__u16)ctx->user_port), .family = 6, .proto = (__u8)ctx->protocol,
+			   .bind = (__u8)bind };
 
-	if (bind && port == 0)
+	if (bind && q.port == 0)
 		return 1;
 	/* A dual-stack socket reaches IPv4 through ::ffff:a.b.c.d, and only
 	 * the IPv6 hook sees it: judge it by the IPv4 rules. */
-	if (a[0] == 0 && a[1] == 0 && a[2] == bpf_htonl(0xffff)) {
-		__u32 v4[4] = { a[3], 0, 0, 0 };
-
-		return allowed(4, v4, port, (__u8)ctx->protocol, bind);
+	if (q.a[0] == 0 && q.a[1] == 0 && q.a[2] == bpf_htonl(0xffff)) {
+		q.a[0] = q.a[3];
+		q.a[2] = q.a[3] = 0;
+		q.family = 4;
 	}
-	return allowed(6, a, port, (__u8)ctx->protocol, bind);
+	return allowed(c, &q);
+}
+
+/* A datagram from a published UDP port: a reply (ebpf_abi.h). */
+static __always_inline int reply(const struct sb_bpf_conf *c, struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	__u32 port;
+
+	if (!sk)
+		return 0;
+	port = sk->src_port;
+	for (__u32 i = 0; i < SB_BPF_MAX_REPLY; i++) {
+		if (i >= c->n_reply)
+			break;
+		if (c->reply_ports[i] == port)
+			return 1;
+	}
+	return 0;
 }
 
 static __always_inline int verdict(int ok, __u64 *counter)
@@ -96,48 +141,68 @@ static __always_inline int verdict(int ok, __u64 *counter)
 SEC("cgroup/connect4")
 int sb_connect4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 0), &counters.connect);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check4(c, ctx, 0), &c->counters.connect);
 }
 
 SEC("cgroup/connect6")
 int sb_connect6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 0), &counters.connect);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check6(c, ctx, 0), &c->counters.connect);
 }
 
 SEC("cgroup/sendmsg4")
 int sb_sendmsg4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 0), &counters.sendmsg);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(reply(c, ctx) || check4(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/sendmsg6")
 int sb_sendmsg6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 0), &counters.sendmsg);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(reply(c, ctx) || check6(c, ctx, 0), &c->counters.sendmsg);
 }
 
 SEC("cgroup/bind4")
 int sb_bind4(struct bpf_sock_addr *ctx)
 {
-	return verdict(check4(ctx, 1), &counters.bind);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check4(c, ctx, 1), &c->counters.bind);
 }
 
 SEC("cgroup/bind6")
 int sb_bind6(struct bpf_sock_addr *ctx)
 {
-	return verdict(check6(ctx, 1), &counters.bind);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(check6(c, ctx, 1), &c->counters.bind);
 }
 
-static __always_inline int family_ok(__u32 family)
+/* A family the run may create; the run's init is exempt (its own set-up,
+ * never the payload's: see ebpf_abi.h). */
+static __always_inline int family_ok(const struct sb_bpf_conf *c, __u32 family)
 {
-	return family < 64 && (families & (1ULL << family));
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	if (c->init_tgid && tgid == c->init_tgid)
+		return 1;
+	return family < 64 && (c->families & (1ULL << family));
 }
 
 SEC("cgroup/sock_create")
 int sb_sock_create(struct bpf_sock *sk)
 {
-	return verdict(family_ok(sk->family), &counters.socket);
+	struct sb_bpf_conf *c = run_conf();
+
+	return verdict(family_ok(c, sk->family), &c->counters.socket);
 }
 
 /* The LSM hook sees every family, i386's socketcall path included; kernel
@@ -145,25 +210,49 @@ int sb_sock_create(struct bpf_sock *sk)
 SEC("lsm_cgroup/socket_create")
 int BPF_PROG(sb_lsm_socket_create, int family, int type, int protocol, int kern)
 {
+	struct sb_bpf_conf *c = run_conf();
+
 	if (kern)
 		return 1;
-	return verdict(family_ok((__u32)family), &counters.socket);
+	return verdict(family_ok(c, (__u32)family), &c->counters.socket);
+}
+
+struct dev_query {
+	const struct sb_bpf_conf *c;
+	__u32 type, major, minor;
+	__u8 ok;
+};
+
+/* bpf_loop's body: does device entry i allow q? */
+static long match_dev(__u32 i, void *data)
+{
+	struct dev_query *q = data;
+	const struct sb_bpf_dev *d;
+
+	if (i >= SB_BPF_MAX_DEVS)
+		return 1;
+	d = &q->c->devs[i];
+	if (d->type != q->type || d->major != q->major || (d->minor != SB_BPF_ANY_MINOR && d->minor != q->minor))
+		return 0;
+	q->ok = 1;
+	return 1;
 }
 
 SEC("cgroup/dev")
 int sb_dev(struct bpf_cgroup_dev_ctx *ctx)
 {
-	__u32 type = ctx->access_type & 0xffff;
+	struct sb_bpf_conf *c = run_conf();
+	struct dev_query q = { .c = c, .type = ctx->access_type & 0xffff, .major = ctx->major, .minor = ctx->minor };
+	__u32 n = c->n_devs;
 
-	for (__u32 i = 0; i < SB_BPF_MAX_DEVS; i++) {
-		const volatile struct sb_bpf_dev *d = &devs[i];
-
-		if (i >= n_devs)
-			break;
-		if (d->type == type && d->major == ctx->major && (d->minor == SB_BPF_ANY_MINOR || d->minor == ctx->minor))
-			return 1;
-	}
-	__sync_fetch_and_add(&counters.device, 1);
+	/* The first device opened in the run's cgroup is init's /dev/null
+	 * (ebpf_child, before the payload exists): that records init. */
+	if (!c->init_tgid && q.type == BPF_DEVCG_DEV_CHAR && q.major == SB_BPF_INIT_MAJOR && q.minor == SB_BPF_INIT_MINOR)
+		c->init_tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	bpf_loop(n < SB_BPF_MAX_DEVS ? n : SB_BPF_MAX_DEVS, match_dev, &q, 0);
+	if (q.ok)
+		return 1;
+	__sync_fetch_and_add(&c->counters.device, 1);
 	return 0;
 }
 

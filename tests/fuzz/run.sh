@@ -37,7 +37,7 @@ for src in "$top"/sandbox/*.c "$top"/sandbox/bpf/*.c "$top"/front/*.c "$out/poli
 	objs="$objs $o"
 done
 $CLANG $flags -fsanitize=fuzzer $incs -o "$out/fuzz_policy" "$top/tests/fuzz/fuzz_policy.c" $objs \
-	$(pkg-config --libs libseccomp libcap-ng jansson 2>/dev/null) $(pkg-config --libs --static libbpf 2>/dev/null)
+	$(pkg-config --libs libseccomp libcap-ng jansson 2>/dev/null) $(pkg-config --libs --static libbpf 2>/dev/null) -Wl,--wrap=syscall
 
 # Seeds: the shipped policies and the test fixtures.
 cp "$top"/policies/*.policy "$out/corpus/" 2>/dev/null || true

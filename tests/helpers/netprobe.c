@@ -6,6 +6,7 @@
  *   netprobe socket FAMILY TYPE        socket(FAMILY, TYPE, 0)
  *   netprobe connect ADDR PORT         TCP connect
  *   netprobe sendto ADDR PORT          one UDP datagram, unconnected
+ *   netprobe sendfrom SPORT ADDR PORT  the same from a socket bound to SPORT
  *   netprobe bind ADDR PORT tcp|udp    bind only
  *   netprobe open PATH                 open(PATH, O_RDWR)
  */
@@ -65,8 +66,23 @@ static int net(const char *op, const char *a, const char *port, const char *prot
 	return done(bind(fd, (struct sockaddr *)&ss, len));
 }
 
+/* A datagram from a socket bound to local port sport (IPv4). */
+static int send_from(const char *sport, const char *a, const char *port)
+{
+	struct sockaddr_storage ss, src;
+	socklen_t len = addr_of(a, port, &ss);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	addr_of("0.0.0.0", sport, &src);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(struct sockaddr_in)) < 0)
+		return done(-1);
+	return done((int)sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "sendfrom") == 0)
+		return send_from(argv[2], argv[3], argv[4]);
 	if (argc == 4 && strcmp(argv[1], "socket") == 0)
 		return done(socket(atoi(argv[2]), atoi(argv[3]), 0));
 	if (argc == 4 && (strcmp(argv[1], "connect") == 0 || strcmp(argv[1], "sendto") == 0))
@@ -75,6 +91,7 @@ int main(int argc, char **argv)
 		return net(argv[1], argv[2], argv[3], argv[4]);
 	if (argc == 3 && strcmp(argv[1], "open") == 0)
 		return done(open(argv[2], O_RDWR | O_CLOEXEC));
-	fprintf(stderr, "usage: netprobe socket F T | connect|sendto ADDR PORT | bind ADDR PORT tcp|udp | open PATH\n");
+	fprintf(stderr, "usage: netprobe socket F T | connect|sendto ADDR PORT | sendfrom SPORT ADDR PORT | bind ADDR PORT tcp|udp | "
+			"open PATH\n");
 	return 2;
 }

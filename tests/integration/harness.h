@@ -35,7 +35,10 @@ struct sb_out {
 	size_t out_len, err_len;
 };
 
-enum sb_as { SB_AS_USER, SB_AS_ROOT };
+/* SB_AS_HOOK: sb_exec_hook runs in the child before exec (a test's own
+ * way into the caller's place: a user namespace it set up, say). */
+enum sb_as { SB_AS_USER, SB_AS_ROOT, SB_AS_HOOK };
+static void (*sb_exec_hook)(void);
 
 static inline const char *sb_env(const char *name, const char *def)
 {
@@ -108,6 +111,8 @@ static inline void sb_exec(enum sb_as as, const char *const argv[], const char *
 		dup2(pe[1], 2);
 		if (as == SB_AS_USER)
 			sb_drop_to_user();
+		else if (as == SB_AS_HOOK && sb_exec_hook)
+			sb_exec_hook();
 		if (chdir(sb_testdir()) < 0)
 			_exit(98);
 		execv(argv[0], (char *const *)argv);

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -133,18 +135,19 @@ static int child(int p1, int p2, int p6, int free_port)
 	return bad;
 }
 
-Test(ebpf, allow_list_connect_sendto_bind_ipv6)
+/* One run's worth: attach through the real loader (with the pinned cache
+ * when cache is set), run the checks in a child inside the cgroup, read
+ * the counters, detach. */
+static void run_allow_list(const char *cache, bool *reused)
 {
-	struct sb_bpf_rule rules[3];
-	struct sb_bpf_load l = { .token_fd = -1, .net = true, .rules = rules, .n_rules = 3 };
+	static struct sb_bpf_conf conf;
+	struct sb_bpf_load l = { .conf = &conf, .token_fd = -1, .net = true, .bind = true, .cache = cache };
 	struct sb_err err = SB_ERR_INIT;
 	struct sb_bpf_counters c;
 	struct sb_bpf *b = NULL;
 	int p1, p2, p6, pf, l1, l2, l6, lf, cg, st;
 	pid_t pid;
 
-	if (getuid() != 0)
-		cr_skip_test("loading the programs needs root");
 	cg = make_cgroup();
 	if (cg < 0)
 		cr_skip_test("no cgroup v2 directory could be made");
@@ -153,10 +156,13 @@ Test(ebpf, allow_list_connect_sendto_bind_ipv6)
 	l6 = listener(AF_INET6, "::1", &p6);
 	lf = listener(AF_INET, "127.0.0.1", &pf);
 	close(lf); /* a port nothing listens on */
-	rules[0] = rule(AF_INET, IPPROTO_TCP, "127.0.0.1", p1);
-	rules[1] = rule(AF_INET, IPPROTO_UDP, "127.0.0.1", p1);
-	rules[2] = rule(AF_INET6, IPPROTO_TCP, "::1", p6);
+	memset(&conf, 0, sizeof(conf));
+	conf.rules[0] = rule(AF_INET, IPPROTO_TCP, "127.0.0.1", p1);
+	conf.rules[1] = rule(AF_INET, IPPROTO_UDP, "127.0.0.1", p1);
+	conf.rules[2] = rule(AF_INET6, IPPROTO_TCP, "::1", p6);
+	conf.n_rules = 3;
 	cr_assert(bpf_loader_attach(&l, cg, &b, &err) == 0, "%s", err.msg);
+	*reused = bpf_loader_cached(b);
 	pid = fork();
 	if (pid == 0)
 		_exit(child(p1, p2, p6, pf));
@@ -173,4 +179,40 @@ Test(ebpf, allow_list_connect_sendto_bind_ipv6)
 	cr_expect_eq(c.connect, 4, "refused connects counted: %llu", (unsigned long long)c.connect);
 	cr_expect_eq(c.sendmsg, 1, "refused datagrams counted: %llu", (unsigned long long)c.sendmsg);
 	cr_expect_eq(c.bind, 1, "refused binds counted: %llu", (unsigned long long)c.bind);
+}
+
+Test(ebpf, allow_list_connect_sendto_bind_ipv6)
+{
+	bool reused;
+
+	if (getuid() != 0)
+		cr_skip_test("loading the programs needs root");
+	run_allow_list(NULL, &reused);
+	cr_assert(!reused);
+}
+
+/* Where a bpffs is mounted: the first attach loads and pins the programs
+ * in a cache directory made for the test, the second takes the pins; the
+ * rules (other ports each time) and counters are each run's own. */
+Test(ebpf, pinned_programs_serve_the_next_run)
+{
+	char dir[64];
+	bool reused;
+	struct statfs sf;
+
+	if (getuid() != 0)
+		cr_skip_test("loading the programs needs root");
+	if (statfs("/sys/fs/bpf", &sf) != 0 || sf.f_type != 0xcafe4a11)
+		cr_skip_test("no bpffs at /sys/fs/bpf (tests/setup-bpffs.sh mounts one)");
+	snprintf(dir, sizeof(dir), "/sys/fs/bpf/sbtest-cache-%d", (int)getpid());
+	run_allow_list(dir, &reused);
+	cr_assert(!reused, "the first run in an empty cache directory cannot reuse anything");
+	run_allow_list(dir, &reused);
+	cr_assert(reused, "the second run did not take the pinned programs");
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		cr_assert(system(cmd) == 0);
+	}
 }
