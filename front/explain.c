@@ -29,6 +29,7 @@
 #include "seccomp.h"
 #include "syscalls.h"
 #include "sysconsts.h"
+#include "util.h"
 
 #define NOBODY 65534 /* userns.c's default outside uid for root callers */
 
@@ -320,16 +321,19 @@ static void print_limits(FILE *f, const struct sb_plan *p, const struct probe *p
  * "allow @file-system" means on this build. */
 static void print_sets_used(FILE *f, const struct sb_plan *p)
 {
-	for (size_t i = 0; i < p->n_sysrules; i++)
+	size_t n_sets;
+	const struct sb_syscall_set *all = syscall_sets(&n_sets);
+	_cleanup_free_ bool *seen = calloc(n_sets ? n_sets : 1, sizeof(*seen));
+
+	/* Each set once, in the order the rules first name it: one pass,
+	 * whatever the policy's length (a generated policy may hold 100k). */
+	for (size_t i = 0; seen && i < p->n_sysrules; i++)
 		for (char **n = p->sysrules[i].names; n && *n; n++) {
 			const struct sb_syscall_set *set = (*n)[0] == '@' ? syscall_set_find(*n) : NULL;
-			bool seen = false;
 
-			for (size_t j = 0; set && j <= i && !seen; j++)
-				for (char **m = p->sysrules[j].names; m && *m && !seen && (j < i || m < n); m++)
-					seen = strcmp(*m, *n) == 0;
-			if (!set || seen)
+			if (!set || seen[set - all])
 				continue;
+			seen[set - all] = true;
 			fprintf(f, "  %-16s", set->name);
 			for (const char *const *m = set->members; *m; m++)
 				fprintf(f, " %s", *m);

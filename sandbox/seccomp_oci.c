@@ -214,6 +214,21 @@ static json_t *load_bounded(const char *path, json_error_t *je, struct sb_err *e
 			 path, SB_PROFILE_SIZE_MAX >> 20);
 		return NULL;
 	}
+	/* JSON text holds no NUL byte; jansson would stop there with a
+	 * message about what it expected instead. */
+	if (memchr(buf, '\0', len)) {
+		const char *nul = memchr(buf, '\0', len), *line = buf;
+		unsigned lineno = 1;
+
+		for (const char *c = buf; c < nul; c++)
+			if (*c == '\n') {
+				lineno++;
+				line = c + 1;
+			}
+		sb_failx(err, EINVAL, "seccomp-profile %s:%u:%zu: a NUL byte (expected JSON text)", path, lineno,
+			 (size_t)(nul - line) + 1);
+		return NULL;
+	}
 	return json_loadb(buf, len, 0, je);
 }
 

@@ -94,6 +94,13 @@ static void take_master(struct sb_term *c, int fd)
 	c->master = fd;
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	term_winch(c);
+	/* Piped input is not echoed back: set before the first byte goes in
+	 * (init set the same before the payload existed, but sent the master
+	 * first, so this side must not count on it). */
+	if ((c->in < 0 || !isatty(c->in)) && tcgetattr(fd, &t) == 0) {
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(fd, TCSANOW, &t);
+	}
 	if (c->in >= 0 && isatty(c->in) && tcgetattr(c->in, &c->saved) == 0) {
 		t = c->saved;
 		cfmakeraw(&t);

@@ -226,6 +226,16 @@ Test(truth, policy_input_is_bounded_and_exact)
 	sb_run(o, "--policy", path, "--", "/bin/true", NULL);
 	sb_assert_status(o, 125);
 	sb_assert_err_has(o, "nul.policy:2:13: error: a NUL byte (expected text)");
+	/* In an imported profile too. */
+	snprintf(path, sizeof(path), "%s/nul.json", sb_testdir());
+	f = fopen(path, "w");
+	cr_assert(f);
+	fwrite("{\"defaultAction\":\n \"SCMP_ACT_ALLOW\"\0}", 1, 37, f);
+	fclose(f);
+	chmod(path, 0644);
+	sb_run(o, "--seccomp-profile", path, "--", "/bin/true", NULL);
+	sb_assert_status(o, 125);
+	sb_assert_err_has(o, "nul.json:2:18: a NUL byte (expected JSON text)");
 	free(o);
 }
 
