@@ -12,6 +12,8 @@
  * Nothing is pulled. Each engine's test skips, saying why, only when the
  * engine is not installed or cannot run here.
  */
+#include <sys/mount.h>
+
 #include "oci_harness.h"
 
 #include <sys/socket.h>
@@ -74,6 +76,10 @@ static void pod_cleanup(void)
 
 	if (access("/usr/bin/podman", X_OK) == 0)
 		pod_sh(&o, "$P rm -f sbx-life >/dev/null 2>&1; true");
+	/* Rootless podman keeps a pause process (catatonit) holding its user
+	 * namespace for the next call; this test's XDG_RUNTIME_DIR dies with
+	 * the test, so end that process too, by the pid podman recorded. */
+	pod_sh(&o, "p=$(cat $XDG_RUNTIME_DIR/libpod/tmp/pause.pid 2>/dev/null) && kill -9 \"$p\" 2>/dev/null; true");
 }
 
 Test(engines, podman_run_returns_the_exit_code, .fini = pod_cleanup)
@@ -169,6 +175,46 @@ static void ctd_sh(const struct ctd *c, struct sb_out *o, const char *script)
 
 static pid_t ctd_pid = -1; /* for ctd_cleanup, when a test fails half-way */
 
+static char ctd_dir[4096]; /* for ctd_cleanup: mounts the shims left under it */
+
+/* The shims containerd started outlive it, and came to this process (a
+ * subreaper) when they daemonized: end them by pid, never by name. */
+static void kill_our_children(void)
+{
+	char path[128], buf[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f))
+		for (char *t = strtok(buf, " \n"); t; t = strtok(NULL, " \n"))
+			kill((pid_t)atoi(t), SIGKILL);
+	fclose(f);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* A shim killed mid-run leaves its container's rootfs mounted in the
+ * host's namespace under our temp dir (an overlay of /tmp would then fail
+ * for every later test: locked submounts): take them down, deepest first. */
+static void umount_under(const char *dir)
+{
+	char line[8192], mnt[32][4096];
+	size_t n = 0, len = strlen(dir);
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+
+	if (!f || !len)
+		return f ? (void)fclose(f) : (void)0;
+	while (n < 32 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt[n]) == 1 && strncmp(mnt[n], dir, len) == 0)
+			n++;
+	fclose(f);
+	while (n-- > 0)
+		umount2(mnt[n], MNT_DETACH);
+}
+
 static void ctd_stop(struct ctd *c)
 {
 	if (c->pid > 0) {
@@ -176,6 +222,8 @@ static void ctd_stop(struct ctd *c)
 		oci_wait(c->pid, 20);
 		c->pid = ctd_pid = -1;
 	}
+	kill_our_children();
+	umount_under(c->dir);
 }
 
 /* containerd and its shims (ours by subreaper) go with the test. */
@@ -185,6 +233,8 @@ static void ctd_cleanup(void)
 		kill(ctd_pid, SIGKILL);
 		waitpid(ctd_pid, NULL, 0);
 	}
+	kill_our_children();
+	umount_under(ctd_dir);
 	oci_cleanup();
 }
 
@@ -202,6 +252,7 @@ static void ctd_start(struct ctd *c)
 		cr_skip_test("containerd is not installed (tools/deps.sh)");
 	oci_subreaper();
 	snprintf(c->dir, sizeof(c->dir), "%s/ctd-%d", sb_testdir(), getpid());
+	snprintf(ctd_dir, sizeof(ctd_dir), "%s", c->dir);
 	mkdir(c->dir, 0700);
 	snprintf(conf, sizeof(conf), "%s/config.toml", c->dir);
 	f = fopen(conf, "w");
