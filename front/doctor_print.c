@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 static const char *const states[DOCTOR_STATE_MAX] = {
 	[DOCTOR_OK] = "ok", [DOCTOR_DEGRADED] = "degraded", [DOCTOR_MISSING] = "missing",
 };
@@ -79,24 +81,6 @@ void doctor_print_text(FILE *f, const struct doctor_report *r)
 					     : "the default policy cannot run here: see the fixes above (exit 1)");
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_long(FILE *f, const char *key, long v)
 {
 	if (v < 0)
@@ -139,7 +123,7 @@ static void json_facts(FILE *f, const struct doctor_facts *x, enum doctor_check 
 				x->cg.usable ? "true" : "false", x->cg.origin ? x->cg.origin : "");
 		else
 			fputs(", \"version\": null, \"usable\": false, \"origin\": null, \"parent\": ", f);
-		json_str(f, x->cg.parent);
+		json_write_str(f, x->cg.parent);
 		json_words(f, "controllers", x->cg.controllers);
 		break;
 	case DC_SECCOMP:
@@ -153,7 +137,7 @@ static void json_facts(FILE *f, const struct doctor_facts *x, enum doctor_check 
 	case DC_EBPF:
 		fprintf(f, ", \"permitted\": %s, \"via\": ", x->ebpf ? "true" : "false");
 		if (x->ebpf_via)
-			json_str(f, x->ebpf_via);
+			json_write_str(f, x->ebpf_via);
 		else
 			fputs("null", f);
 		break;
@@ -176,7 +160,7 @@ void doctor_print_json(FILE *f, const struct doctor_report *r)
 	bool first = true;
 
 	fprintf(f, "{\n  \"version\": 1,\n  \"uid\": %u,\n  \"kernel\": ", r->uid);
-	json_str(f, r->kernel);
+	json_write_str(f, r->kernel);
 	fputs(",\n  \"checks\": {", f);
 	for (int i = 0; i < DC_MAX; i++) {
 		const struct doctor_line *l = &r->line[i];
@@ -185,10 +169,10 @@ void doctor_print_json(FILE *f, const struct doctor_report *r)
 			continue;
 		fprintf(f, "%s\n    \"%s\": {\"state\": \"%s\", \"detail\": ", first ? "" : ",", l->id,
 			doctor_state_word(l->state));
-		json_str(f, l->detail);
+		json_write_str(f, l->detail);
 		fputs(", \"fix\": ", f);
 		if (l->fix[0])
-			json_str(f, l->fix);
+			json_write_str(f, l->fix);
 		else
 			fputs("null", f);
 		json_facts(f, &r->f, (enum doctor_check)i);
@@ -198,9 +182,9 @@ void doctor_print_json(FILE *f, const struct doctor_report *r)
 	fputs("\n  },\n  \"policies\": {", f);
 	for (size_t i = 0; i < r->n_policies; i++) {
 		fprintf(f, "%s\n    ", i ? "," : "");
-		json_str(f, r->policies[i].name);
+		json_write_str(f, r->policies[i].name);
 		fprintf(f, ": {\"verdict\": \"%s\", \"detail\": ", doctor_verdict_word(r->policies[i].verdict));
-		json_str(f, r->policies[i].detail);
+		json_write_str(f, r->policies[i].detail);
 		fputc('}', f);
 	}
 	fprintf(f, "\n  },\n  \"default_runs\": %s\n}\n", r->default_runs ? "true" : "false");

@@ -165,24 +165,6 @@ int report_exit_code(const struct sb_result *res)
 	return res->exit_code;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* A terminal, /dev/null or a closed descriptor is not counted: null. */
 static void json_bytes(FILE *f, const char *name, uint64_t v)
 {
@@ -213,7 +195,7 @@ static void write_ebpf(FILE *f, const struct sb_ebpf_result *e)
 {
 	fprintf(f, "  \"ebpf\": {\n    \"attached\": %s,\n    \"why_not\": ", e->attached ? "true" : "false");
 	if (e->why[0])
-		json_str(f, e->why);
+		json_write_str(f, e->why);
 	else
 		fputs("null", f);
 	fprintf(f, ",\n    \"enforced_by\": {\"net\": \"%s\", \"socket_families\": \"%s\", \"devices\": \"%s\"},\n",
@@ -242,15 +224,15 @@ static void json_net(FILE *f, const struct sb_plan *p, const struct sb_result *r
 		const struct sb_netrule *r = &p->netrules[i];
 
 		fputs(i ? ", {\"dest\": " : "{\"dest\": ", f);
-		json_str(f, r->text);
+		json_write_str(f, r->text);
 		fputs(", \"addresses\": [", f);
 		if (r->kind == SB_NETDEST_ADDR)
-			json_str(f, netaddr_str(&r->addr, a, sizeof(a)));
+			json_write_str(f, netaddr_str(&r->addr, a, sizeof(a)));
 		else if (r->kind == SB_NETDEST_HOST_LOOPBACK)
 			fputs("\"127.0.0.1\", \"::1\"", f);
 		for (size_t k = 0; r->kind == SB_NETDEST_HOST && i < res->net.n_rules && k < res->net.n_resolved[i]; k++) {
 			fputs(k ? ", " : "", f);
-			json_str(f, netaddr_str(&res->net.resolved[i][k], a, sizeof(a)));
+			json_write_str(f, netaddr_str(&res->net.resolved[i][k], a, sizeof(a)));
 		}
 		fputs("]}", f);
 	}
@@ -263,7 +245,7 @@ static void json_net(FILE *f, const struct sb_plan *p, const struct sb_result *r
 	fputs(", \"published\": [", f);
 	for (size_t i = 0; i < p->n_publish; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, p->publish[i].text);
+		json_write_str(f, p->publish[i].text);
 	}
 	if (res->net_refused_known)
 		fprintf(f, "], \"refused\": %llu},\n", (unsigned long long)res->net_refused);
@@ -304,7 +286,7 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	json_limit(f, "cpus_milli", l->cpus_milli, l->cpus_milli != 0, e->cpus, false);
 	fputs("    \"cpuset\": {\"value\": ", f);
 	if (l->cpuset)
-		json_str(f, l->cpuset);
+		json_write_str(f, l->cpuset);
 	else
 		fputs("null", f);
 	fprintf(f, ", \"enforced_by\": \"%s\"},\n", enforce_names[e->cpuset < SB_ENF_MAX ? e->cpuset : 0]);
@@ -318,10 +300,10 @@ static void write_json(FILE *f, const struct sb_plan *p, const struct sb_result 
 	fputs("  \"denied_syscalls\": [", f);
 	for (size_t i = 0; i < res->n_denied_syscalls; i++) {
 		fputs(i ? ", " : "", f);
-		json_str(f, res->denied_syscalls[i]);
+		json_write_str(f, res->denied_syscalls[i]);
 	}
 	fputs("],\n  \"message\": ", f);
-	json_str(f, res->status == SB_ST_XX ? res->err.msg : res->message);
+	json_write_str(f, res->status == SB_ST_XX ? res->err.msg : res->message);
 	fputs("\n}\n", f);
 }
 

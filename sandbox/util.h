@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -76,3 +77,7 @@ int path_normalize(const char *in, char **ret, struct sb_err *err);
 
 /* clock_gettime(clock) in nanoseconds, 0 if the clock cannot be read. */
 uint64_t clock_ns(clockid_t clock);
+
+/* s as a JSON string, quoted and escaped (NULL writes ""): the report and
+ * doctor --json write their strings through this one function. */
+void json_write_str(FILE *f, const char *s);
