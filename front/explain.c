@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "check.h"
 #include "ebpf.h"
+#include "layers.h"
 #include "policy.h"
 #include "seccomp.h"
 #include "syscalls.h"
@@ -46,19 +47,6 @@ struct probe {
 	struct sb_enforcement enf; /* how each limit is enforced (cgroup_enforcement) */
 };
 
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static bool status_has(const char *key)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -76,8 +64,8 @@ static bool status_has(const char *key)
 static void probe(const struct sb_plan *p, struct probe *pr)
 {
 	memset(pr, 0, sizeof(*pr));
-	pr->max_userns = read_long("/proc/sys/user/max_user_namespaces");
-	pr->unpriv_clone = read_long("/proc/sys/kernel/unprivileged_userns_clone");
+	pr->max_userns = userns_sysctl("/proc/sys/user/max_user_namespaces");
+	pr->unpriv_clone = userns_sysctl("/proc/sys/kernel/unprivileged_userns_clone");
 	pr->landlock_abi = sys_landlock_abi_version();
 	pr->landlock_errno = pr->landlock_abi < 0 ? errno : 0;
 	pr->seccomp = status_has("Seccomp:");

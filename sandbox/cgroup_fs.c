@@ -38,18 +38,9 @@ int cg_write(const char *dir, const char *file, const char *val, struct sb_err *
 int cg_read(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[PATH_MAX + 64];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
+	return read_small_file(path, buf, len);
 }
 
 int cg_read_u64(const char *dir, const char *file, uint64_t *ret)

@@ -36,20 +36,6 @@
  * the pids limit anyway; this bounds the launcher's work). */
 #define TREE_MAX 65536
 
-static int read_file(const char *path, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return (int)n;
-}
-
 /* Field n (1-based, as proc(5) numbers them) of /proc/PID/stat's text. */
 static unsigned long long stat_field(const char *text, int n)
 {
@@ -86,7 +72,7 @@ static uint64_t anon_bytes(pid_t pid)
 	unsigned long long size, resident, shared;
 
 	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) < 0 || sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3)
+	if (read_small_file(path, buf, sizeof(buf)) < 0 || sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3)
 		return 0;
 	return resident > shared ? (resident - shared) * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
 }
@@ -100,7 +86,7 @@ static uint64_t pss_bytes(pid_t pid)
 	const char *a, *s;
 
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-	if (read_file(path, buf, sizeof(buf)) < 0)
+	if (read_small_file(path, buf, sizeof(buf)) < 0)
 		return anon_bytes(pid);
 	a = strstr(buf, "\nPss_Anon:");
 	s = strstr(buf, "\nPss_Shmem:");
@@ -133,7 +119,7 @@ static void add_children(pid_t pid, unsigned threads, pid_t *list, size_t *n)
 			tid = strtol(de->d_name, NULL, 10);
 		}
 		snprintf(path, sizeof(path), "/proc/%d/task/%ld/children", (int)pid, tid);
-		if (read_file(path, buf, sizeof(buf)) <= 0)
+		if (read_small_file(path, buf, sizeof(buf)) <= 0)
 			continue;
 		for (char *t = strtok(buf, " \n"); t && *n < TREE_MAX; t = strtok(NULL, " \n"))
 			list[(*n)++] = (pid_t)strtol(t, NULL, 10);
@@ -169,7 +155,7 @@ int tree_sample(struct sb_tree *t, bool exact_memory, struct tree_sample *ret)
 		unsigned threads;
 
 		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		if (read_file(path, buf, sizeof(buf)) <= 0)
+		if (read_small_file(path, buf, sizeof(buf)) <= 0)
 			continue; /* gone since its parent listed it: reaped into a cutime */
 		threads = (unsigned)stat_field(buf, 20);
 		s.cpu_ns += cpu_clock_ns(pid) + ticks_ns(stat_field(buf, 16) + stat_field(buf, 17));

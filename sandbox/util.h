@@ -78,6 +78,10 @@ int path_normalize(const char *in, char **ret, struct sb_err *err);
 /* clock_gettime(clock) in nanoseconds, 0 if the clock cannot be read. */
 uint64_t clock_ns(clockid_t clock);
 
+/* One read(2) of a small file (a /proc or cgroup file: its text comes in
+ * one read) into buf, NUL-terminated; the length, or -errno. */
+int read_small_file(const char *path, char *buf, size_t len);
+
 /* s as a JSON string, quoted and escaped (NULL writes ""): the report and
  * doctor --json write their strings through this one function. */
 void json_write_str(FILE *f, const char *s);
