@@ -245,14 +245,13 @@ static bool own_id_only(const char *map, unsigned long id)
 
 /* newuidmap/newgidmap PID IN OUT COUNT... for ranges of subordinate ids
  * (the setuid helpers check them against /etc/subuid, /etc/subgid). */
-static int map_helper(const char *name, pid_t pid, const char *map, struct sb_err *err)
+static int spawn_map_helper(const char *name, pid_t pid, const char *map, pid_t *child, struct sb_err *err)
 {
 	char text[1024], pidstr[16], *argv[3 * 40 + 3], *save = NULL;
 	const char *path = helper_path(name);
 	char *const envp[] = { NULL };
 	size_t n = 0;
-	pid_t child;
-	int st, r;
+	int r;
 
 	if (!path) {
 		r = sb_failx(err, ENOENT, "user namespace maps with ranges need %s, which is not installed", name);
@@ -266,9 +265,16 @@ static int map_helper(const char *name, pid_t pid, const char *map, struct sb_er
 	for (char *w = strtok_r(text, " \t\n", &save); w && n < ELEMENTSOF(argv) - 1; w = strtok_r(NULL, " \t\n", &save))
 		argv[n++] = w;
 	argv[n] = NULL;
-	r = posix_spawn(&child, path, NULL, NULL, argv, envp);
+	r = posix_spawn(child, path, NULL, NULL, argv, envp);
 	if (r != 0)
 		return sb_fail(err, r, "run %s", path);
+	return 0;
+}
+
+static int wait_map_helper(pid_t child, const char *name, const char *map, struct sb_err *err)
+{
+	int st, r;
+
 	while (waitpid(child, &st, 0) < 0)
 		if (errno != EINTR)
 			return sb_fail(err, errno, "wait for %s", name);
@@ -279,6 +285,24 @@ static int map_helper(const char *name, pid_t pid, const char *map, struct sb_er
 	return r;
 }
 
+/* Both helpers at once, as map_subids runs them; the first error wins and
+ * whatever was started is reaped. */
+static int map_ranges(pid_t pid, const char *uid_map, const char *gid_map, struct sb_err *err)
+{
+	struct sb_err later = SB_ERR_INIT;
+	pid_t cu = -1, cg = -1;
+	int r, ru = 0, rg = 0;
+
+	r = spawn_map_helper("newuidmap", pid, uid_map, &cu, err);
+	if (r == 0)
+		r = spawn_map_helper("newgidmap", pid, gid_map, &cg, err);
+	if (cu > 0)
+		ru = wait_map_helper(cu, "newuidmap", uid_map, r < 0 ? &later : err);
+	if (cg > 0)
+		rg = wait_map_helper(cg, "newgidmap", gid_map, r < 0 || ru < 0 ? &later : err);
+	return r < 0 ? r : ru < 0 ? ru : rg;
+}
+
 /* The plan's own maps (an OCI config's uidMappings), "IN OUT COUNT"
  * lines: written directly by root, or when they map the caller's own ids
  * alone; through newuidmap/newgidmap otherwise. */
@@ -287,10 +311,8 @@ static int write_maps(const struct sb_plan *p, pid_t pid, struct sb_err *err)
 	const char *gmap = p->ns.gid_map ? p->ns.gid_map : p->ns.uid_map;
 	int r;
 
-	if (getuid() != 0 && !(own_id_only(p->ns.uid_map, getuid()) && own_id_only(gmap, getgid()))) {
-		r = map_helper("newuidmap", pid, p->ns.uid_map, err);
-		return r < 0 ? r : map_helper("newgidmap", pid, gmap, err);
-	}
+	if (getuid() != 0 && !(own_id_only(p->ns.uid_map, getuid()) && own_id_only(gmap, getgid())))
+		return map_ranges(pid, p->ns.uid_map, gmap, err);
 	if (getuid() != 0 && (r = write_file(pid, "setgroups", "deny", err)) < 0)
 		return r;
 	r = write_file(pid, "uid_map", p->ns.uid_map, err);
