@@ -120,21 +120,21 @@ static void io_close(struct payload_io *io, const struct sb_relay *relay)
 			close(io->fd[i]);
 }
 
-/* The launcher's argv strings are contiguous; /proc/self/cmdline's length
- * tells where they end. init wipes them so the payload cannot read them. */
-static void find_arg_area(struct run *r)
+void launcher_arg_area(char **area, size_t *len)
 {
 	char buf[4096];
 	ssize_t n, total = 0;
 	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 
+	*area = NULL;
+	*len = 0;
 	if (fd < 0)
 		return;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		total += n;
 	close(fd);
-	r->arg_area = program_invocation_name;
-	r->arg_area_len = (size_t)total;
+	*area = program_invocation_name;
+	*len = (size_t)total;
 }
 
 
@@ -645,7 +645,7 @@ static int prepare(struct run *r, struct sb_err *err)
 		return rc;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->sync) < 0)
 		return sb_fail(err, errno, "socketpair");
-	find_arg_area(r);
+	launcher_arg_area(&r->arg_area, &r->arg_area_len);
 	return ns_join(r->p, err); /* last: the clone is born in them */
 }
 

@@ -18,6 +18,12 @@
  * exits without a late signal cutting it short. */
 int launcher_run(const struct sb_plan *p, struct sb_result *res, struct sb_err *err);
 
+/* The launcher's argv strings, contiguous from program_invocation_name for
+ * the length of /proc/self/cmdline (NULL, 0 if it cannot be read): init
+ * wipes them so the payload cannot read them (they may name the caller's
+ * or the engine's paths). Shared by every launcher that clones an init. */
+void launcher_arg_area(char **area, size_t *len);
+
 /* launcher_detach.c: a run that outlives the launcher (an engine's
  * container). The sandbox is built and its init waits, before the
  * payload, for a byte on start_fd (a FIFO the front end opened O_RDWR; the

@@ -56,25 +56,6 @@ struct create {
 	int pidfd;
 };
 
-/* The launcher's argv strings, contiguous; init wipes them (they name
- * the engine's paths), as launcher.c's find_arg_area finds them. */
-static void arg_area(char **area, size_t *len)
-{
-	char buf[4096];
-	ssize_t n, total = 0;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-
-	*area = NULL;
-	*len = 0;
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		total += n;
-	close(fd);
-	*area = program_invocation_name;
-	*len = (size_t)total;
-}
-
 /* clone3 into the plan's namespaces, as launcher.c's spawn does: the
  * cgroup namespace starts at the run's cgroup (CLONE_INTO_CGROUP on v2,
  * unshared by init after joining on v1). */
@@ -105,7 +86,7 @@ static int clone_init(struct create *c, struct sb_err *err)
 		};
 
 		close(c->sync[0]);
-		arg_area(&ic.arg_area, &ic.arg_area_len);
+		launcher_arg_area(&ic.arg_area, &ic.arg_area_len);
 		init_main(&ic);
 	}
 	return 0;
